@@ -1,0 +1,121 @@
+/* dpskit static quizzes: work from file:// with no kernel and no network.
+   Keeps nothing: no cookies, no storage, no requests. Answers live base64-encoded in
+   data-key until a participant checks, and are inserted as text, never as HTML. */
+(function () {
+  "use strict";
+  if (window.dpskitQuiz) { window.dpskitQuiz.init(); return; }
+  var attempts = {};
+
+  function decode(form) {
+    var bytes = Uint8Array.from(atob(form.getAttribute("data-key")), function (c) { return c.charCodeAt(0); });
+    return JSON.parse(new TextDecoder("utf-8").decode(bytes));
+  }
+  function messages(form) { return JSON.parse(form.getAttribute("data-messages") || "{}"); }
+  function inputs(form) { return Array.prototype.slice.call(form.querySelectorAll("input")); }
+  function labelText(form, index) {
+    var label = form.querySelector('label[for="' + form.id + "-" + index + '"]');
+    return label ? label.textContent : "";
+  }
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+  function sourcesList(key, msg) {
+    var p = el("p", "dpskit-cited");
+    p.appendChild(el("strong", null, msg.sources + ": "));
+    key.sources.forEach(function (source, i) {
+      if (i) { p.appendChild(document.createTextNode("; ")); }
+      var a = el("a", null, source.title);
+      if (/^https?:\/\//.test(source.url)) { a.setAttribute("href", source.url); }
+      p.appendChild(a);
+    });
+    return p;
+  }
+  function explanation(form, key, msg, withAnswer) {
+    var box = el("div", "dpskit-quiz-explanation");
+    if (withAnswer) {
+      var right = key.options.map(function (o, i) { return o.correct ? labelText(form, i) : null; })
+        .filter(function (t) { return t !== null; });
+      var answer = el("p", "dpskit-quiz-right-answer");
+      answer.appendChild(el("strong", null, msg.answer + ": "));
+      answer.appendChild(document.createTextNode(right.join(" / ")));
+      box.appendChild(answer);
+    }
+    var why = el("p");
+    why.appendChild(el("strong", null, msg.why + ": "));
+    why.appendChild(document.createTextNode(key.explanation));
+    box.appendChild(why);
+    box.appendChild(sourcesList(key, msg));
+    return box;
+  }
+  function updateScore() {
+    var ids = Object.keys(attempts);
+    var total = document.querySelectorAll("form.dpskit-quiz").length;
+    var correct = ids.filter(function (id) { var a = attempts[id]; return a[a.length - 1]; }).length;
+    document.querySelectorAll(".dpskit-score").forEach(function (box) {
+      var msg = messages(document.querySelector("form.dpskit-quiz") || box);
+      box.textContent = (msg.score || "{correct}/{total}").replace("{correct}", correct)
+        .replace("{total}", total).replace("{answered}", ids.length);
+    });
+  }
+  function check(form) {
+    var msg = messages(form), key = decode(form), feedback = form.querySelector(".dpskit-quiz-feedback");
+    var chosen = inputs(form).filter(function (i) { return i.checked; }).map(function (i) { return Number(i.value); });
+    feedback.textContent = "";
+    if (!chosen.length) { feedback.appendChild(el("p", "dpskit-quiz-verdict", msg.choose)); return; }
+    var right = chosen.every(function (i) { return key.options[i].correct; }) &&
+      key.options.every(function (o, i) { return !o.correct || chosen.indexOf(i) >= 0; });
+    var missed = chosen.every(function (i) { return key.options[i].correct; }) && !right;
+    form.classList.toggle("dpskit-right", right);
+    form.classList.toggle("dpskit-wrong", !right);
+    feedback.appendChild(el("p", "dpskit-quiz-verdict", right ? msg.correct : msg.incorrect));
+    var list = el("ul", "dpskit-quiz-option-feedback");
+    chosen.forEach(function (i) {
+      var item = el("li", key.options[i].correct ? "dpskit-correct" : "dpskit-incorrect");
+      item.appendChild(el("strong", null, labelText(form, i) + ": "));
+      item.appendChild(document.createTextNode(key.options[i].feedback));
+      list.appendChild(item);
+    });
+    feedback.appendChild(list);
+    if (missed) { feedback.appendChild(el("p", null, msg.missed)); }
+    if (right) { feedback.appendChild(explanation(form, key, msg, false)); }
+    inputs(form).forEach(function (i) { i.disabled = true; });
+    form.querySelector(".dpskit-quiz-check").hidden = true;
+    var retry = form.querySelector(".dpskit-quiz-retry");
+    retry.hidden = false;
+    retry.focus();
+    (attempts[form.getAttribute("data-quiz-id")] = attempts[form.getAttribute("data-quiz-id")] || []).push(right);
+    updateScore();
+  }
+  function retry(form) {
+    inputs(form).forEach(function (i) { i.disabled = false; i.checked = false; });
+    form.classList.remove("dpskit-right", "dpskit-wrong");
+    form.querySelector(".dpskit-quiz-feedback").textContent = "";
+    form.querySelector(".dpskit-quiz-retry").hidden = true;
+    form.querySelector(".dpskit-quiz-check").hidden = false;
+    inputs(form)[0].focus();
+  }
+  function revealAnswer(fragment) {
+    var form = document.getElementById(fragment.getAttribute("data-answer-for"));
+    if (form && !fragment.hasChildNodes()) { fragment.appendChild(explanation(form, decode(form), messages(form), true)); }
+  }
+  function init() {
+    document.querySelectorAll("form.dpskit-quiz:not([data-ready])").forEach(function (form) {
+      form.setAttribute("data-ready", "");
+      form.addEventListener("submit", function (event) { event.preventDefault(); check(form); });
+      form.querySelector(".dpskit-quiz-retry").addEventListener("click", function () { retry(form); });
+    });
+  }
+  function watchSlides() {
+    if (!window.Reveal || !window.Reveal.on) { return; }
+    window.Reveal.on("fragmentshown", function (event) {
+      var fragments = event.fragments || [event.fragment];
+      fragments.forEach(function (f) { if (f.hasAttribute("data-answer-for")) { revealAnswer(f); } });
+    });
+  }
+  window.dpskitQuiz = { init: init, watchSlides: watchSlides };
+  init();
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", watchSlides); } else { watchSlides(); }
+})();

@@ -1,0 +1,100 @@
+"""Thin command line over the library: `dpskit check`, `dpskit build`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+FORMAT_NAMES = ("slides", "handout", "guide", "notebook")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="DPSKIT_ROOT",
+              help="Folder holding curriculum.yml (default: search upward from here).")
+@click.version_option(package_name="dpskit")
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None) -> None:
+    """Build know-your-rights workshops from session notebooks and content data."""
+    ctx.obj = root
+
+
+def _report_errors(errors) -> None:
+    click.secho(f"{len(errors)} problem(s) in the content:", fg="red", err=True)
+    for error in errors:
+        click.echo(f"  {error}", err=True)
+
+
+@cli.command()
+@click.pass_obj
+def check(root: Path | None) -> None:
+    """Validate curriculum.yml, data/ and every session notebook; list every problem."""
+    from .content import find_root, load_content
+
+    content, errors = load_content(root or find_root())
+    if errors:
+        _report_errors(errors)
+        sys.exit(1)
+    click.echo(f"OK: {len(content.sessions)} sessions, {len(content.quiz_items)} quiz items, "
+               f"{len(content.sources)} sources, {len(content.glossary)} glossary terms.")
+
+
+@cli.command()
+@click.option("--sessions", "-s", multiple=True, help="Session id to build (repeatable; default: all).")
+@click.option("--formats", "-f", multiple=True, type=click.Choice(FORMAT_NAMES), help="Format to build (repeatable; default: all).")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: build/).")
+@click.option("--no-cache", is_flag=True, help="Execute every session even if nothing changed.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only problems.")
+@click.pass_obj
+def build(root: Path | None, sessions, formats, out, no_cache, quiet) -> None:
+    """Check the content, execute each session once and write every format plus index.html."""
+    from .build import build as run_build
+    from .content import InvalidContent, find_root
+    from .execute import SessionExecutionError
+
+    root = root or find_root()
+    try:
+        if quiet:
+            result = run_build(root, out, sessions=sessions, formats=formats, use_cache=not no_cache)
+        else:
+            result = _build_with_progress(run_build, root, out, sessions, formats, not no_cache)
+    except InvalidContent as exc:
+        _report_errors(exc.errors)
+        click.secho("Nothing was built.", fg="red", err=True)
+        sys.exit(1)
+    except (SessionExecutionError, ValueError) as exc:
+        click.secho(f"Build failed: {exc}", fg="red", err=True)
+        click.secho("The previous build was left untouched.", err=True)
+        sys.exit(1)
+    if not quiet:
+        click.echo(f"Built {len(result.files)} files into {result.out} in {result.seconds:.1f} s "
+                   f"(executed: {', '.join(result.executed) or 'none'}; from cache: {', '.join(result.cached) or 'none'}).")
+
+
+def _build_with_progress(run_build, root, out, sessions, formats, use_cache):
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .content import load_valid_content
+
+    content = load_valid_content(root)
+    chosen = [s for s in content.sessions if not sessions or s.id in sessions]
+    steps_per_session = 1 + len(formats or FORMAT_NAMES)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), transient=False) as progress:
+        tasks = {s.id: progress.add_task(s.id, total=steps_per_session) for s in chosen}
+
+        def on_progress(session_id: str, step: str) -> None:
+            if session_id in tasks:
+                progress.update(tasks[session_id], advance=1, description=f"{session_id}: {step}")
+
+        return run_build(root, out, sessions=sessions, formats=formats, use_cache=use_cache, on_progress=on_progress)
+
+
+def main(args: list[str] | None = None) -> None:
+    """Entry point; callable from tests with a list of arguments."""
+    cli.main(args=args, prog_name="dpskit")
+
+
+if __name__ == "__main__":
+    main()

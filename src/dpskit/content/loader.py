@@ -1,0 +1,333 @@
+"""Load curriculum.yml, data/ and session metadata, collecting every error on the way."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import ContentError, InvalidContent
+from .model import Content, Disclaimer, GlossaryTerm, Option, QuizItem, Script, Session, Source
+from .yamlio import YamlDocument, YamlSyntaxError, load_yaml
+
+MANIFEST = "curriculum.yml"
+CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*)\]")
+MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
+HTML_IMAGE = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.IGNORECASE)
+TIMELINE_CATEGORIES = {"surveillance", "prosecution", "law", "policy", "campus", "court"}
+PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above `start` that holds curriculum.yml."""
+    start = (start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / MANIFEST).is_file():
+            return folder
+    raise FileNotFoundError(f"no {MANIFEST} found in {start} or any parent folder")
+
+
+@lru_cache(maxsize=None)
+def _schema(name: str) -> dict[str, Any]:
+    return json.loads(resources.files("dpskit.content").joinpath(f"schemas/{name}.json").read_text())
+
+
+def _key_path(path: Iterable[Any]) -> str:
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
+
+
+class _Collector:
+    """Turns schema and cross-reference problems into ContentErrors with lines."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.errors: list[ContentError] = []
+        self.broken_quiz_prefixes: set[str] = set()  # banks already reported: don't cascade into notebooks
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def add(self, path: Path, line: int | None, key: str, message: str) -> None:
+        self.errors.append(ContentError(self.rel(path), line, key, message))
+
+    def add_at(self, doc: YamlDocument, key_path: tuple, message: str) -> None:
+        self.add(doc.path, doc.line(key_path), _key_path(key_path), message)
+
+    def schema(self, doc: YamlDocument, schema_name: str) -> bool:
+        from jsonschema import Draft202012Validator
+
+        validator = Draft202012Validator(_schema(schema_name))
+        ok = True
+        for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
+            ok = False
+            self.add_at(doc, tuple(error.absolute_path), _schema_message(error))
+        return ok
+
+    def load(self, path: Path) -> YamlDocument | None:
+        if not path.is_file():
+            self.add(path, None, "", "file is missing")
+            return None
+        try:
+            return load_yaml(path)
+        except YamlSyntaxError as exc:
+            self.add(path, exc.line, "", exc.message)
+            return None
+
+
+def _schema_message(error: Any) -> str:
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is required")
+    if error.validator == "additionalProperties":
+        return f"unknown key: {error.message.split('(')[-1].rstrip(')')}"
+    return error.message
+
+
+def load_content(root: Path | None = None, *, notebooks: bool = True) -> tuple[Content, list[ContentError]]:
+    """Load all content under `root`; return it with every error found (empty when valid)."""
+    root = find_root(root) if root is None or not (Path(root) / MANIFEST).is_file() else Path(root).resolve()
+    check = _Collector(root)
+    content = Content(root=root)
+    _load_manifest(check, content)
+    _load_sources(check, content)
+    _load_disclaimer(check, content)
+    _load_scripts(check, content)
+    _load_quizzes(check, content)
+    _load_glossary(check, content)
+    _load_timeline(check, content)
+    if notebooks:
+        for session in content.sessions:
+            _check_notebook(check, content, session)
+    return content, check.errors
+
+
+def load_valid_content(root: Path | None = None, *, notebooks: bool = True) -> Content:
+    content, errors = load_content(root, notebooks=notebooks)
+    if errors:
+        raise InvalidContent(errors)
+    return content
+
+
+def _resolve_sources(check: _Collector, content: Content, path: Path, line: int | None, key: str, ids: Iterable[str]) -> None:
+    for source_id in ids:
+        if source_id not in content.sources:
+            check.add(path, line, key, f"unknown source id {source_id!r} (not in data/sources.yaml)")
+
+
+def _load_manifest(check: _Collector, content: Content) -> None:
+    doc = check.load(content.root / MANIFEST)
+    if doc is None or not check.schema(doc, "curriculum"):
+        return
+    data = doc.data
+    content.title, content.license = data["title"], data["license"]
+    content.language = data.get("language", "en")
+    seen: set[str] = set()
+    for index, entry in enumerate(data["sessions"]):
+        if entry["id"] in seen:
+            check.add_at(doc, ("sessions", index, "id"), f"duplicate session id {entry['id']!r}")
+        seen.add(entry["id"])
+        notebook = content.root / entry["notebook"]
+        if not notebook.is_file():
+            check.add_at(doc, ("sessions", index, "notebook"), f"notebook {entry['notebook']} does not exist")
+        content.sessions.append(Session(id=entry["id"], notebook=notebook))
+
+
+def _load_sources(check: _Collector, content: Content) -> None:
+    doc = check.load(content.root / "data" / "sources.yaml")
+    if doc is None or not check.schema(doc, "sources"):
+        return
+    for index, entry in enumerate(doc.data):
+        if entry["id"] in content.sources:
+            check.add_at(doc, (index, "id"), f"duplicate source id {entry['id']!r}")
+        content.sources[entry["id"]] = Source(**entry)
+
+
+def _load_disclaimer(check: _Collector, content: Content) -> None:
+    doc = check.load(content.root / "data" / "disclaimer.yaml")
+    if doc is not None and check.schema(doc, "disclaimer"):
+        content.disclaimer = Disclaimer(**doc.data)
+
+
+def _load_scripts(check: _Collector, content: Content) -> None:
+    doc = check.load(content.root / "data" / "scripts.yaml")
+    if doc is None or not check.schema(doc, "scripts"):
+        return
+    for index, entry in enumerate(doc.data):
+        if entry["id"] in content.scripts:
+            check.add_at(doc, (index, "id"), f"duplicate script id {entry['id']!r}")
+        _resolve_sources(check, content, doc.path, doc.line((index, "sources")), _key_path((index, "sources")), entry["sources"])
+        content.scripts[entry["id"]] = Script(**{**entry, "sources": tuple(entry["sources"])})
+
+
+def _load_quizzes(check: _Collector, content: Content) -> None:
+    from jsonschema import Draft202012Validator
+
+    session_ids = {session.id for session in content.sessions}
+    item_schema = Draft202012Validator(_schema("quiz_bank")["properties"]["items"]["items"])
+    for path in sorted((content.root / "data" / "quizzes").glob("*.yaml")):
+        doc = check.load(path)
+        if doc is None or not check.schema(doc, "quiz_bank"):
+            check.broken_quiz_prefixes.add(path.stem[:3])
+            if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get("items"), list):
+                continue
+        session_id = str(doc.data.get("session", path.stem))
+        if session_id != path.stem:
+            check.add_at(doc, ("session",), f"session {session_id!r} does not match the file name {path.stem!r}")
+        if session_id not in session_ids:
+            check.add_at(doc, ("session",), f"session {session_id!r} is not in {MANIFEST}")
+        for index, entry in enumerate(doc.data["items"]):
+            if not item_schema.is_valid(entry):
+                continue  # reported by the bank's schema check above
+            _load_quiz_item(check, content, doc, ("items", index), entry, session_id)
+
+
+def _load_quiz_item(check: _Collector, content: Content, doc: YamlDocument, at: tuple, entry: dict, session_id: str) -> None:
+    if entry["id"] in content.quiz_items:
+        check.add_at(doc, (*at, "id"), f"duplicate quiz id {entry['id']!r}")
+    if not entry["id"].startswith(session_id[:3]):
+        check.add_at(doc, (*at, "id"), f"quiz id {entry['id']!r} should start with {session_id[:3]!r}")
+    for message in _option_rule_errors(entry):
+        check.add_at(doc, (*at, "options"), message)
+    _resolve_sources(check, content, doc.path, doc.line((*at, "sources")), _key_path((*at, "sources")), entry["sources"])
+    content.quiz_items[entry["id"]] = QuizItem(
+        id=entry["id"], session=session_id, type=entry["type"], prompt=entry["prompt"],
+        options=tuple(Option(**option) for option in entry["options"]), explanation=entry["explanation"],
+        sources=tuple(entry["sources"]), talking_points=entry.get("talking_points", ""),
+    )
+
+
+def _option_rule_errors(entry: dict[str, Any]) -> list[str]:
+    correct = sum(1 for option in entry["options"] if option["correct"])
+    kind = entry["type"]
+    if kind == "single" and correct != 1:
+        return [f"a 'single' question needs exactly one correct option, found {correct}"]
+    if kind == "multiple" and correct < 1:
+        return ["a 'multiple' question needs at least one correct option, found 0"]
+    if kind == "true_false":
+        texts = [option["text"] for option in entry["options"]]
+        if texts != ["True", "False"] or correct != 1:
+            return ["a 'true_false' question has exactly the options 'True' and 'False', one of them correct"]
+    return []
+
+
+def _read_csv(check: _Collector, path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    if not path.is_file():
+        check.add(path, None, "", "file is missing")
+        return []
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [column for column in columns if column not in (reader.fieldnames or [])]
+        if missing:
+            check.add(path, 1, "header", f"missing column(s): {', '.join(missing)}")
+            return []
+        rows = []
+        for row in reader:
+            line = reader.line_num
+            for column in columns:
+                if not (row.get(column) or "").strip():
+                    check.add(path, line, column, "empty value")
+            rows.append((line, {column: (row.get(column) or "").strip() for column in columns}))
+        return rows
+
+
+def _ids(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in cell.split(";") if part.strip())
+
+
+def _load_glossary(check: _Collector, content: Content) -> None:
+    path = content.root / "data" / "glossary.csv"
+    seen: set[str] = set()
+    for line, row in _read_csv(check, path, ["term", "definition", "sources"]):
+        if row["term"].lower() in seen:
+            check.add(path, line, "term", f"duplicate term {row['term']!r}")
+        seen.add(row["term"].lower())
+        _resolve_sources(check, content, path, line, "sources", _ids(row["sources"]))
+        content.glossary.append(GlossaryTerm(row["term"], row["definition"], _ids(row["sources"])))
+
+
+def _load_timeline(check: _Collector, content: Content) -> None:
+    path = content.root / "data" / "timeline.csv"
+    for line, row in _read_csv(check, path, ["date", "event", "actors", "category", "sources"]):
+        if not PARTIAL_DATE.match(row["date"]):
+            check.add(path, line, "date", f"date {row['date']!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        if row["category"] not in TIMELINE_CATEGORIES:
+            check.add(path, line, "category", f"category {row['category']!r} is not one of {sorted(TIMELINE_CATEGORIES)}")
+        _resolve_sources(check, content, path, line, "sources", _ids(row["sources"]))
+        content.timeline.append(row)
+
+
+def notebook_calls(source: str) -> list[tuple[str, list[str], dict[str, str]]]:
+    """The one-line calls a code cell makes: (name, string args, string keyword args)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    calls = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            args = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            kwargs = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant) and k.arg}
+            calls.append((node.func.id, args, kwargs))
+    return calls
+
+
+def _check_notebook(check: _Collector, content: Content, session: Session) -> None:
+    import nbformat
+    from jsonschema import Draft202012Validator
+
+    path = session.notebook
+    if not path.is_file():
+        return
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as exc:  # nbformat raises several unrelated types for broken JSON
+        check.add(path, None, "", f"not a readable notebook: {exc}")
+        return
+    meta = nb.metadata.get("dpskit")
+    if meta is None:
+        check.add(path, None, "metadata.dpskit", "session metadata is missing")
+        return
+    for error in Draft202012Validator(_schema("session")).iter_errors(meta):
+        check.add(path, None, _key_path(("metadata", "dpskit", *error.absolute_path)), _schema_message(error))
+    session.meta = dict(meta)
+    if meta.get("id") != session.id:
+        check.add(path, None, "metadata.dpskit.id", f"id {meta.get('id')!r} does not match {MANIFEST} ({session.id!r})")
+    has_disclaimer = False
+    for index, cell in enumerate(nb.cells):
+        key = f"cells[{index}]"
+        if cell.cell_type == "markdown":
+            for source_id in CITATION.findall(cell.source):
+                if source_id not in content.sources:
+                    check.add(path, None, key, f"citation [@{source_id}] is not in data/sources.yaml")
+            for image in MARKDOWN_IMAGE.finditer(cell.source):
+                if not image["alt"].strip():
+                    check.add(path, None, key, f"image {image['src']} has no alt text")
+            for image in HTML_IMAGE.finditer(cell.source):
+                if not re.search(r"\balt\s*=\s*[\"'][^\"']+", image["attrs"]):
+                    check.add(path, None, key, "an <img> has no alt text")
+        elif cell.cell_type == "code":
+            for name, args, kwargs in notebook_calls(cell.source):
+                if name == "quiz":
+                    for quiz_id in args:
+                        if quiz_id not in content.quiz_items and quiz_id[:3] not in check.broken_quiz_prefixes:
+                            check.add(path, None, key, f"quiz id {quiz_id!r} is not in any data/quizzes bank")
+                    if "session" in kwargs and not content.bank(kwargs["session"]):
+                        check.add(path, None, key, f"no quiz bank for session {kwargs['session']!r}")
+                elif name == "script":
+                    for script_id in args:
+                        if script_id not in content.scripts:
+                            check.add(path, None, key, f"script id {script_id!r} is not in data/scripts.yaml")
+                elif name == "disclaimer":
+                    has_disclaimer = True
+    if not has_disclaimer:
+        check.add(path, None, "cells", "the session never shows disclaimer() (legal information, not legal advice)")

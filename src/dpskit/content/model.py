@@ -1,0 +1,114 @@
+"""Typed views of validated content, shared by widgets, exporters and the build."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    url: str
+    kind: str
+    reviewed: str
+    scope: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class QuizItem:
+    id: str
+    session: str
+    type: str
+    prompt: str
+    options: tuple[Option, ...]
+    explanation: str
+    sources: tuple[str, ...]
+    talking_points: str = ""
+
+    @property
+    def correct_indices(self) -> frozenset[int]:
+        return frozenset(i for i, option in enumerate(self.options) if option.correct)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "QuizItem":
+        options = tuple(Option(**option) for option in data["options"])
+        return cls(**{**data, "options": options, "sources": tuple(data["sources"])})
+
+
+@dataclass(frozen=True)
+class Script:
+    id: str
+    say: str
+    when: str
+    sources: tuple[str, ...]
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    term: str
+    definition: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Disclaimer:
+    short: str
+    text: str
+    reviewed: str
+
+
+@dataclass
+class Session:
+    id: str
+    notebook: Path
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.meta.get("title", self.id)
+
+    @property
+    def minutes(self) -> int:
+        return sum(part["minutes"] for part in self.meta.get("parts", []))
+
+
+@dataclass
+class Content:
+    """Everything under data/ plus the curriculum manifest, loaded and cross-checked."""
+
+    root: Path
+    title: str = ""
+    license: str = ""
+    language: str = "en"
+    sessions: list[Session] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    quiz_items: dict[str, QuizItem] = field(default_factory=dict)
+    scripts: dict[str, Script] = field(default_factory=dict)
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    timeline: list[dict[str, str]] = field(default_factory=list)
+    disclaimer: Disclaimer | None = None
+
+    def session(self, session_id: str) -> Session:
+        for session in self.sessions:
+            if session.id == session_id:
+                return session
+        raise KeyError(session_id)
+
+    def bank(self, session_id: str) -> list[QuizItem]:
+        return [item for item in self.quiz_items.values() if item.session == session_id]

@@ -1,0 +1,113 @@
+"""What every dpskit export knows besides the notebook: content, session, glossary, agenda."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from traitlets import Unicode
+from traitlets.config import LoggingConfigurable
+
+from ..content import Content, find_root, load_valid_content
+from ..i18n import _, ngettext
+from ..render import asset
+
+TEMPLATE_DIR_IN_CHECKOUT = Path(__file__).resolve().parents[3] / "export" / "templates"
+
+
+def template_basedirs() -> list[str]:
+    """The checkout's export/templates when running from source; installed copies otherwise."""
+    return [str(TEMPLATE_DIR_IN_CHECKOUT)] if TEMPLATE_DIR_IN_CHECKOUT.is_dir() else []
+
+
+def build_date() -> str:
+    """The only time an export mentions: the build's date (SOURCE_DATE_EPOCH when set)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch else dt.date.today()
+    return day.isoformat()
+
+
+def glossary_used(nb, content: Content) -> list:
+    """Glossary terms that appear in the participant-visible text of a session."""
+    text = " ".join(
+        cell.source for cell in nb.cells
+        if cell.cell_type == "markdown" and "facilitator" not in cell.metadata.get("tags", [])
+    )
+    return [term for term in content.glossary if re.search(rf"(?<!\w){re.escape(term.term)}(?!\w)", text, re.IGNORECASE)]
+
+
+def agenda_frame(parts: list[dict[str, Any]]):
+    """The session's parts with a running clock from 0:00, built with pandas."""
+    import pandas as pd
+
+    frame = pd.DataFrame(parts, columns=["title", "phase", "kind", "minutes"]).fillna({"phase": ""})
+    frame["end"] = frame["minutes"].cumsum()
+    frame["start"] = frame["end"] - frame["minutes"]
+    return frame
+
+
+def clock(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def agenda_table(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    frame = agenda_frame(parts)
+    rows = [
+        [f"{clock(r.start)}–{clock(r.end)}", r.title, r.phase, _(r.kind), r.minutes]
+        for r in frame.itertuples()
+    ]
+    by_kind = frame.groupby("kind")["minutes"].sum()
+    return {
+        "columns": [_("Clock"), _("Part"), _("ADIDS phase"), _("Kind"), _("Minutes")],
+        "rows": rows,
+        "teaching": int(by_kind.get("teaching", 0)),
+        "activities": int(by_kind.get("activity", 0)),
+        "total": int(frame["minutes"].sum()),
+    }
+
+
+class ContentContextMixin(LoggingConfigurable):
+    """Adds `resources["dpskit"]`: the content, this session and the shared page assets.
+
+    `dpskit build` passes the already loaded content (and `executed=True`); run from
+    `jupyter nbconvert`, content is found from the notebook's folder upward.
+    """
+
+    content_root = Unicode("", help="folder holding curriculum.yml; default: search from the notebook upward").tag(config=True)
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        resources = dict(resources or {})
+        context = dict(resources.get("dpskit", {}))
+        content = context.get("content") or self._load_content(resources)
+        session = dict(nb.metadata.get("dpskit", {}))
+        context.update(
+            content=content,
+            sources=content.sources,
+            session=session,
+            disclaimer=content.disclaimer,
+            curriculum_title=content.title,
+            license=content.license,
+            language=content.language,
+            glossary=glossary_used(nb, content),
+            agenda=agenda_table(session.get("parts", [])) if session.get("parts") else None,
+            build_date=context.get("build_date") or build_date(),
+            quiz_css=asset("quiz.css"),
+            quiz_js=asset("quiz.js"),
+            page_css=asset("page.css"),
+        )
+        resources["dpskit"] = context
+        return super().from_notebook_node(nb, resources, **kw)
+
+    def _create_environment(self):
+        """nbconvert's Jinja environment plus gettext, so template strings can be translated."""
+        environment = super()._create_environment()
+        environment.add_extension("jinja2.ext.i18n")
+        environment.install_gettext_callables(_, ngettext, newstyle=True)
+        return environment
+
+    def _load_content(self, resources) -> Content:
+        start = Path(self.content_root or resources.get("metadata", {}).get("path") or Path.cwd())
+        return load_valid_content(find_root(start), notebooks=False)

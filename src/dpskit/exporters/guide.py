@@ -1,0 +1,31 @@
+"""Facilitator guide: agenda, objectives, preparation, notes in order, answer key, authored guide."""
+
+from pathlib import Path
+
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
+from traitlets import default
+
+from .html import DpskitHTMLExporter
+
+
+class GuideExporter(DpskitHTMLExporter):
+    export_from_notebook = "dpskit facilitator guide"
+
+    @default("template_name")
+    def _default_template_name(self):
+        return "dpskit_guide"
+
+    @default("file_extension")
+    def _file_extension_default(self):
+        return ".guide.html"
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        resources = dict(resources or {})
+        context = dict(resources.get("dpskit", {}))
+        content = context.get("content") or self._load_content(resources)
+        context["content"] = content
+        session_id = nb.metadata.get("dpskit", {}).get("id", "")
+        authored = Path(content.root) / "facilitator_guides" / f"{session_id}.md"
+        context["authored_guide"] = markdown2html_mistune(authored.read_text(encoding="utf-8")) if authored.is_file() else ""
+        resources["dpskit"] = context
+        return super().from_notebook_node(nb, resources, **kw)

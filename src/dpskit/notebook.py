@@ -1,0 +1,154 @@
+"""What session notebooks call, one line per cell: quiz, score, script, timeline, disclaimer.
+
+Content is found from the notebook's folder upward (curriculum.yml), or from DPSKIT_ROOT.
+Nothing a participant does is stored or sent: the score lives in this kernel's memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .content import Content, find_root, load_valid_content
+from .i18n import _
+from .render import render_disclaimer, render_script, render_table
+
+__all__ = ["quiz", "score", "script", "timeline", "disclaimer"]
+
+
+@lru_cache(maxsize=1)
+def content() -> Content:
+    root = Path(os.environ["DPSKIT_ROOT"]) if os.environ.get("DPSKIT_ROOT") else find_root()
+    return load_valid_content(root, notebooks=False)
+
+
+@lru_cache(maxsize=1)
+def _scoreboard():
+    from .widgets import Scoreboard
+
+    return Scoreboard()
+
+
+class Rendered:
+    """A display object with HTML for pages and plain text for terminals."""
+
+    def __init__(self, html: str, text: str, extra: dict[str, Any] | None = None, metadata: dict[str, Any] | None = None):
+        self.html, self.text, self.extra, self.metadata = html, text, extra or {}, metadata or {}
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {**self.extra, "text/html": self.html, "text/plain": self.text}, self.metadata
+
+
+def _display(obj: Any) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def quiz(*ids: str, session: str | None = None) -> None:
+    """Show quiz items by id, or a whole session's bank with `session=`."""
+    from .widgets import Quiz
+
+    data = content()
+    items = [data.quiz_items[i] for i in ids] + (data.bank(session) if session else [])
+    if not items:
+        raise ValueError(_("quiz() needs at least one quiz id or a session"))
+    for item in items:
+        _display(_scoreboard().track(Quiz(item, data.sources)))
+
+
+def score():
+    """The running score of every quiz checked in this notebook."""
+    from .widgets import ScoreCard
+
+    return ScoreCard(_scoreboard())
+
+
+def _sources_dict(data: Content) -> dict[str, dict[str, Any]]:
+    return {sid: asdict(source) for sid, source in data.sources.items()}
+
+
+def script(*ids: str) -> None:
+    """Show scripts to say out loud, from data/scripts.yaml."""
+    data = content()
+    for script_id in ids:
+        item = data.scripts[script_id]
+        _display(Rendered(render_script(asdict(item), _sources_dict(data)), f"“{item.say}”  ({item.when})"))
+
+
+def disclaimer() -> Rendered:
+    """Legal information, not legal advice; every session shows this."""
+    notice = content().disclaimer
+    return Rendered(render_disclaimer(asdict(notice)), f"{notice.short}\n{notice.text}")
+
+
+def timeline() -> None:
+    """The chart and table of data/timeline.csv: the long pattern session 01 discusses."""
+    data = content()
+    frame = timeline_frame(data)
+    png = _timeline_png(frame)
+    alt = _("Timeline chart of {n} events from {first} to {last}, by category; each number matches a row of the table below.").format(
+        n=len(frame), first=frame["year"].min(), last=frame["year"].max()
+    )
+    _display(Rendered(
+        f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}" class="dpskit-timeline-chart">',
+        alt,
+        extra={"image/png": png},
+        metadata={"image/png": {"alt": alt}},
+    ))
+    rows = [[n, r.date, r.event, r.actors, r.category, r.source_titles] for n, r in frame.iterrows()]
+    columns = ["#", _("Date"), _("Event"), _("Public bodies"), _("Category"), _("Sources")]
+    _display(Rendered(render_table(columns, rows, _("Timeline of events")), _("Timeline of events")))
+
+
+def timeline_frame(data: Content):
+    """The timeline as a pandas DataFrame sorted by date, numbered from 1."""
+    import pandas as pd
+
+    frame = pd.DataFrame(data.timeline)
+    frame["when"] = frame["date"].map(_partial_date)
+    frame = frame.sort_values("when", kind="stable").reset_index(drop=True)
+    frame.index = frame.index + 1
+    frame["year"] = frame["when"].dt.year
+    frame["source_titles"] = frame["sources"].map(
+        lambda ids: "; ".join(data.sources[s.strip()].title for s in ids.split(";") if s.strip() in data.sources)
+    )
+    return frame
+
+
+def _partial_date(text: str):
+    """YYYY, YYYY-MM or YYYY-MM-DD as a timestamp (missing parts count as the first)."""
+    import pandas as pd
+
+    year, month, day = (list(map(int, text.split("-"))) + [1, 1])[:3]
+    return pd.Timestamp(year, month, day)
+
+
+def _timeline_png(frame) -> str:
+    from matplotlib.figure import Figure
+
+    categories = sorted(frame["category"].unique())
+    fig = Figure(figsize=(10, 0.6 * len(categories) + 1.4), dpi=110)
+    ax = fig.add_subplot()
+    colors = ["#3d4f7d", "#b35c00", "#1d5e2d", "#7a2e6b", "#4a4a4a", "#8a3b00"]
+    for lane, category in enumerate(categories):
+        rows = frame[frame["category"] == category]
+        ax.scatter(rows["when"], [lane] * len(rows), s=90, color=colors[lane % len(colors)], zorder=3)
+        for number, when in zip(rows.index, rows["when"]):
+            ax.annotate(str(number), (when, lane), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8)
+    ax.set_yticks(range(len(categories)), [c.capitalize() for c in categories])
+    ax.set_ylim(-0.7, len(categories) - 0.3)
+    ax.grid(axis="x", color="#dddddd", zorder=0)
+    ax.set_title(_("Surveillance, prosecutions and policy, {first}–{last}").format(first=frame["year"].min(), last=frame["year"].max()))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return base64.b64encode(buffer.getvalue()).decode("ascii")

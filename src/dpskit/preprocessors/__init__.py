@@ -1,0 +1,12 @@
+"""nbconvert preprocessors: small, configurable by traitlets, each doing one thing."""
+
+from .audience import FacilitatorTagsPreprocessor, HideCodePreprocessor, ParticipantMetadataPreprocessor
+from .citations import CitationPreprocessor
+from .execute import ExecuteOncePreprocessor
+from .privacy import PrivacyPreprocessor
+from .quizzes import QuizRenderPreprocessor
+
+__all__ = [
+    "CitationPreprocessor", "ExecuteOncePreprocessor", "FacilitatorTagsPreprocessor", "HideCodePreprocessor",
+    "ParticipantMetadataPreprocessor",     "PrivacyPreprocessor", "QuizRenderPreprocessor",
+]

@@ -1,0 +1,66 @@
+"""Turn `[@source-id]` citations into numbered references and collect every cited source."""
+
+from html import escape
+
+import nbformat
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool, Unicode
+
+from ..content import CITATION
+from ..i18n import _
+from ..render import QUIZ_MIMETYPE
+
+SOURCES_MIMETYPE = "application/vnd.dpskit.sources+json"
+
+
+class CitationPreprocessor(Preprocessor):
+    """Numbers citations in order of first use and lists them in `resources["dpskit"]["cited"]`.
+
+    Reads the sources from `resources["dpskit"]["sources"]` (id -> Source). Sources that
+    quizzes and scripts cite are listed too, after the numbered ones.
+    """
+
+    enabled = Bool(True).tag(config=True)
+    link = Bool(True, help="link each number to the sources list (#source-<id>); off for slides").tag(config=True)
+    append_sources_cell = Bool(False, help="add a markdown 'Sources' cell at the end (notebooks)").tag(config=True)
+    anchor_prefix = Unicode("source-").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        sources = resources["dpskit"]["sources"]
+        numbers: dict[str, int] = {}
+
+        def number(match):
+            source_id = match.group(1)
+            n = numbers.setdefault(source_id, len(numbers) + 1)
+            title = escape(sources[source_id].title, quote=True) if source_id in sources else source_id
+            if self.link:
+                return f'<sup class="dpskit-cite"><a href="#{self.anchor_prefix}{source_id}" title="{title}">[{n}]</a></sup>'
+            return f'<sup class="dpskit-cite" title="{title}">[{n}]</sup>'
+
+        others: list[str] = []
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = CITATION.sub(number, cell.source)
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                cited = list(data.get(QUIZ_MIMETYPE, {}).get("sources", {})) + data.get(SOURCES_MIMETYPE, {}).get("ids", [])
+                others.extend(sid for sid in cited if sid not in numbers and sid not in others)
+        ordered = sorted(numbers, key=numbers.get) + [sid for sid in others if sid not in numbers]
+        resources["dpskit"]["cited"] = [
+            {"number": numbers.get(sid), "anchor": f"{self.anchor_prefix}{sid}", "source": sources[sid]}
+            for sid in ordered if sid in sources
+        ]
+        if self.append_sources_cell and ordered:
+            nb.cells.append(self._sources_cell(resources["dpskit"]["cited"]))
+        return nb, resources
+
+    def _sources_cell(self, cited):
+        lines = [f"## {_('Sources')}", ""]
+        for entry in cited:
+            source = entry["source"]
+            label = f"[{entry['number']}] " if entry["number"] else ""
+            lines.append(
+                f'- <a id="{entry["anchor"]}"></a>{label}[{escape(source.title)}]({source.url}), '
+                f"{escape(source.publisher)} ({_('reviewed')} {source.reviewed})"
+            )
+        return nbformat.v4.new_markdown_cell("\n".join(lines), metadata={"tags": ["dpskit-sources"]})

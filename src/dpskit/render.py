@@ -1,0 +1,111 @@
+"""HTML fragments for content (quizzes, scripts, score, disclaimer) in every output form.
+
+One autoescaping Jinja environment renders every string that comes from data files, so a
+prompt containing `<script>` shows as text everywhere. Exporters and the live widgets both
+call these functions: the same bank renders live, static-interactive, on paper and as a key.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable, Literal
+
+from .i18n import _, ngettext
+
+QuizMode = Literal["interactive", "slides", "worksheet", "answer_key"]
+QUIZ_MIMETYPE = "application/vnd.dpskit.quiz+json"
+SCORE_MIMETYPE = "application/vnd.dpskit.score+json"
+
+
+@lru_cache(maxsize=1)
+def environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    env = Environment(
+        loader=PackageLoader("dpskit", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(_, ngettext, newstyle=True)
+    return env
+
+
+@lru_cache(maxsize=None)
+def asset(name: str) -> str:
+    """A static file shipped in dpskit/assets (CSS or JS that pages inline)."""
+    return resources.files("dpskit").joinpath(f"assets/{name}").read_text(encoding="utf-8")
+
+
+def quiz_payload(items: Iterable[dict[str, Any]], sources: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What a quiz output carries in its own mimetype so any exporter can re-render it."""
+    items = list(items)
+    cited = {sid for item in items for sid in item["sources"]}
+    return {"items": items, "sources": {sid: sources[sid] for sid in sorted(cited) if sid in sources}}
+
+
+def _answer_key(item: dict[str, Any], sources: dict[str, dict[str, Any]]) -> str:
+    """The part a page must not show before checking, encoded so it is not page text."""
+    secret = {
+        "options": [{"correct": o["correct"], "feedback": o["feedback"]} for o in item["options"]],
+        "explanation": item["explanation"],
+        "sources": [
+            {"title": sources[sid]["title"], "url": sources[sid]["url"]} for sid in item["sources"] if sid in sources
+        ],
+    }
+    return base64.b64encode(json.dumps(secret, ensure_ascii=False).encode("utf-8")).decode("ascii")
+
+
+def render_quiz(payload: dict[str, Any], mode: QuizMode, *, standalone: bool = False) -> str:
+    """HTML for the quiz items of one output. `standalone` inlines the CSS and JS it needs."""
+    sources = payload.get("sources", {})
+    items = [
+        {**item, "key": _answer_key(item, sources), "cited": [sources[s] for s in item["sources"] if s in sources]}
+        for item in payload["items"]
+    ]
+    html = environment().get_template("quiz.html.j2").render(items=items, mode=mode, messages=quiz_messages())
+    return with_assets(html) if standalone else html
+
+
+def quiz_messages() -> dict[str, str]:
+    """Translated strings the static quiz script shows; passed in, never hard-coded in JS."""
+    return {
+        "correct": _("Correct."),
+        "incorrect": _("Not quite. Read the feedback and try again."),
+        "choose": _("Choose an answer first."),
+        "missed": _("There is at least one more right answer."),
+        "answer": _("Answer"),
+        "why": _("Why"),
+        "sources": _("Sources"),
+        "score": _("Your score on this page: {correct} of {total} questions right ({answered} tried). Nothing is saved or sent."),
+    }
+
+
+def render_score(mode: QuizMode, *, standalone: bool = False) -> str:
+    if mode in ("worksheet", "answer_key"):
+        return ""
+    html = environment().get_template("score.html.j2").render()
+    return with_assets(html) if standalone else html
+
+
+def render_script(script: dict[str, Any], sources: dict[str, dict[str, Any]]) -> str:
+    cited = [sources[s] for s in script["sources"] if s in sources]
+    return environment().get_template("script.html.j2").render(script=script, cited=cited)
+
+
+def render_disclaimer(disclaimer: dict[str, Any]) -> str:
+    return environment().get_template("disclaimer.html.j2").render(disclaimer=disclaimer)
+
+
+def render_table(columns: list[str], rows: list[list[Any]], caption: str) -> str:
+    return environment().get_template("table.html.j2").render(columns=columns, rows=rows, caption=caption)
+
+
+def with_assets(html: str) -> str:
+    """A fragment plus the quiz CSS and JS, for outputs seen outside a dpskit page."""
+    return f"<style>{asset('quiz.css')}</style>{html}<script>{asset('quiz.js')}</script>"

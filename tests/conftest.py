@@ -1,0 +1,76 @@
+"""Shared fixtures: a tiny fixture curriculum, builds made once per test session, a dummy comm."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def mini_root(tmp_path: Path) -> Path:
+    """A writable copy of the mini curriculum, for tests that break or edit content."""
+    root = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def mini_build(tmp_path_factory) -> Path:
+    """The mini curriculum built once: every format of its one session."""
+    from dpskit.build import build
+
+    root = tmp_path_factory.mktemp("mini-src") / "mini"
+    shutil.copytree(FIXTURES / "mini", root)
+    return build(root, root / "build").out
+
+
+@pytest.fixture(scope="session")
+def repo_build(tmp_path_factory) -> Path:
+    """The real curriculum built once (executes every session), outside the checkout's build/."""
+    from dpskit.build import build
+
+    out = tmp_path_factory.mktemp("repo-build") / "build"
+    return build(REPO, out, use_cache=False).out
+
+
+class DummyComm:
+    """Stands in for the frontend: records what a widget would send."""
+
+    comm_id = "dummy"
+    kernel = "dummy-kernel"
+
+    def __init__(self, *args, **kwargs):
+        self.messages = []
+
+    def open(self, *args, **kwargs):
+        pass
+
+    def on_msg(self, *args, **kwargs):
+        pass
+
+    def send(self, *args, **kwargs):
+        self.messages.append((args, kwargs))
+
+    def close(self, *args, **kwargs):
+        pass
+
+
+@pytest.fixture
+def dummy_comm(monkeypatch):
+    """Widgets without a browser or kernel: every comm is a DummyComm."""
+    import comm
+
+    monkeypatch.setattr(comm, "create_comm", lambda **kwargs: DummyComm())
+    monkeypatch.setattr(comm, "get_comm_manager", lambda **kwargs: {})
+    yield DummyComm
+
+
+@pytest.fixture
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
