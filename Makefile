@@ -1,0 +1,41 @@
+# The two commands that matter: `make workshop` builds the workshop pack, `make test` runs the tests.
+# Both create .venv and install what they need; only Python >= 3.11 and make are required.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' && echo $$p && break; done)
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+# Reinstall when the package definition or the installed templates change.
+INSTALL_INPUTS := pyproject.toml $(wildcard export/templates/*/*)
+
+.PHONY: workshop test check lab clean
+
+workshop: $(VENV)/.installed-runtime
+	$(BIN)/dpskit build
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+check: $(VENV)/.installed-runtime
+	$(BIN)/dpskit check
+
+lab: $(VENV)/.installed-runtime
+	$(PIP) install -e ".[lab]"
+	$(BIN)/jupyter lab sessions/
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "dpskit needs Python 3.11 or newer (python3.11, python3.12, ...) on PATH" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.installed-runtime: $(INSTALL_INPUTS) | $(BIN)/python
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(INSTALL_INPUTS) | $(BIN)/python
+	$(PIP) install -e ".[test,browser]"
+	@touch $@ $(VENV)/.installed-runtime
+
+clean:
+	rm -rf build .dpskit-cache

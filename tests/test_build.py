@@ -1,0 +1,94 @@
+"""The build pipeline and the command line: atomic, cached, and clear about what went wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from dpskit.build import build
+from dpskit.cli import cli
+from dpskit.execute import SessionExecutionError
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_build_writes_every_format_and_an_index(mini_build):
+    expected = {
+        "index.html", "slides/01-mini.slides.html", "handouts/01-mini.handout.html",
+        "guide/01-mini.guide.html", "notebooks/01-mini.ipynb",
+    }
+    assert {p.relative_to(mini_build).as_posix() for p in mini_build.rglob("*") if p.is_file()} == expected
+    index = (mini_build / "index.html").read_text()
+    for link in expected - {"index.html"}:
+        assert f'href="{link}"' in index
+
+
+def test_failing_cell_names_session_and_cell_and_keeps_previous_build(mini_root):
+    out = mini_root / "build"
+    build(mini_root, out, formats=["handout"])
+    before = (out / "handouts/01-mini.handout.html").read_text()
+    path = mini_root / "sessions/01-mini.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell("1 / 0"))
+    nbformat.write(nb, path)
+    with pytest.raises(SessionExecutionError) as info:
+        build(mini_root, out, formats=["handout"])
+    message = str(info.value)
+    assert "session 01-mini" in message and "cell 3" in message and "ZeroDivisionError" in message
+    assert (out / "handouts/01-mini.handout.html").read_text() == before
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".build-")], "staging folder left behind"
+
+
+def test_rebuild_with_nothing_changed_executes_nothing(mini_root):
+    first = build(mini_root, mini_root / "build", formats=["slides"])
+    second = build(mini_root, mini_root / "build", formats=["slides"])
+    assert first.executed == ["01-mini"] and second.executed == [] and second.cached == ["01-mini"]
+    (mini_root / "data/glossary.csv").write_text((mini_root / "data/glossary.csv").read_text() + "Subpoena,A court order.,terry-1968\n")
+    third = build(mini_root, mini_root / "build", formats=["slides"])
+    assert third.executed == ["01-mini"], "a data change must invalidate the cache"
+
+
+def test_cli_check_lists_every_error_with_file_and_line(mini_root, monkeypatch):
+    bank = mini_root / "data/quizzes/01-mini.yaml"
+    bank.write_text(bank.read_text().replace("correct: false\n        feedback: FEEDBACK-WRONG", "correct: true\n        feedback: FEEDBACK-WRONG")
+                    .replace("sources: [miranda-1966]", "sources: [ghost]"))
+    result = run("--root", str(mini_root), "check")
+    assert result.exit_code == 1
+    assert "2 problem(s)" in result.output
+    assert "data/quizzes/01-mini.yaml:6: [items[0].options]" in result.output
+    assert "data/quizzes/01-mini.yaml:30: [items[1].sources] unknown source id 'ghost'" in result.output
+
+
+def test_cli_build_refuses_invalid_content_and_builds_nothing(mini_root):
+    bank = mini_root / "data/quizzes/01-mini.yaml"
+    bank.write_text(bank.read_text().replace("type: single", "type: essay"))
+    result = run("--root", str(mini_root), "build", "--quiet")
+    assert result.exit_code == 1
+    assert "data/quizzes/01-mini.yaml:4: [items[0].type]" in result.output
+    assert "Nothing was built" in result.output
+    assert not (mini_root / "build").exists()
+
+
+def test_cli_build_quiet_and_selected_formats(mini_root):
+    result = run("--root", str(mini_root), "build", "-q", "-f", "handout", "-s", "01-mini", "-o", str(mini_root / "out"))
+    assert result.exit_code == 0 and result.output == ""
+    assert (mini_root / "out/handouts/01-mini.handout.html").is_file()
+    assert not (mini_root / "out/slides").exists()
+
+
+def test_cli_unknown_session_is_an_error(mini_root):
+    result = run("--root", str(mini_root), "build", "-q", "-s", "99-nope")
+    assert result.exit_code == 1 and "unknown session id(s): 99-nope" in result.output
+
+
+def test_main_is_callable_with_arguments(mini_root):
+    from dpskit.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["--root", str(mini_root), "check"])
+    assert info.value.code == 0

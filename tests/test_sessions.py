@@ -1,0 +1,94 @@
+"""The real curriculum: valid, executable, complete to the standard every session must meet."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from dpskit.content import CITATION, load_content, load_valid_content, notebook_calls
+
+REPO = Path(__file__).resolve().parents[1]
+CONTENT = load_valid_content(REPO)
+SESSIONS = [s.id for s in CONTENT.sessions]
+
+
+def test_repository_content_is_valid():
+    _, errors = load_content(REPO)
+    assert errors == []
+
+
+def test_sessions_are_committed_without_outputs():
+    for session in CONTENT.sessions:
+        nb = json.loads(session.notebook.read_text())
+        dirty = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and (c["outputs"] or c["execution_count"])]
+        assert not dirty, f"{session.id}: cells {dirty} carry outputs"
+
+
+@pytest.mark.parametrize("session_id", SESSIONS)
+def test_session_meets_the_standard(session_id):
+    session = CONTENT.session(session_id)
+    nb = nbformat.read(session.notebook, as_version=4)
+    meta = session.meta
+    assert 60 <= session.minutes <= 90, f"{session_id}: {session.minutes} minutes"
+    assert all(part.get("phase") for part in meta["parts"]), "every part names its ADIDS phase"
+    assert len(meta["objectives"]) >= 3 and len(meta["key_points"]) >= 3
+    slides = [c for c in nb.cells if c.metadata.get("slideshow", {}).get("slide_type") == "slide"]
+    assert len(slides) >= 8
+    quiz_ids = [arg for c in nb.cells if c.cell_type == "code" for name, args, _ in notebook_calls(c.source) if name == "quiz" for arg in args]
+    assert len(quiz_ids) >= 6
+    assert all(len(c.source.strip().splitlines()) == 1 for c in nb.cells if c.cell_type == "code"), "one line per code cell"
+    assert (REPO / "facilitator_guides" / f"{session_id}.md").is_file()
+
+
+@pytest.mark.parametrize("session_id", SESSIONS)
+def test_every_content_slide_has_speaker_notes(session_id):
+    """Each slide that teaches (markdown) is followed, before the next slide, by a notes cell."""
+    nb = nbformat.read(CONTENT.session(session_id).notebook, as_version=4)
+    missing, current, has_notes = [], None, True
+    for index, cell in enumerate(nb.cells):
+        kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
+        if kind in ("slide", "subslide"):
+            if current is not None and not has_notes:
+                missing.append(current)
+            current, has_notes = (index if cell.cell_type == "markdown" else None), False
+        elif kind == "notes":
+            has_notes = True
+    if current is not None and not has_notes:
+        missing.append(current)
+    assert not missing, f"{session_id}: content slides without notes at cells {missing}"
+
+
+@pytest.mark.parametrize("session_id", SESSIONS)
+def test_every_quiz_item_in_a_bank_is_used(session_id):
+    nb = nbformat.read(CONTENT.session(session_id).notebook, as_version=4)
+    used = {arg for c in nb.cells if c.cell_type == "code" for name, args, _ in notebook_calls(c.source) if name == "quiz" for arg in args}
+    assert {item.id for item in CONTENT.bank(session_id)} == used
+
+
+def test_every_cited_source_has_a_reviewed_date():
+    cited = set()
+    for session in CONTENT.sessions:
+        nb = nbformat.read(session.notebook, as_version=4)
+        cited |= {sid for c in nb.cells if c.cell_type == "markdown" for sid in CITATION.findall(c.source)}
+    cited |= {sid for item in CONTENT.quiz_items.values() for sid in item.sources}
+    assert cited and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", CONTENT.sources[sid].reviewed) for sid in cited)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("session_id", SESSIONS)
+def test_real_sessions_build_cleanly(repo_build, session_id):
+    """Every session executes with nbclient; every export carries its parts."""
+    nb = nbformat.read(repo_build / f"notebooks/{session_id}.ipynb", as_version=4)
+    nbformat.validate(nb)
+    slides = BeautifulSoup((repo_build / f"slides/{session_id}.slides.html").read_text(), "html.parser")
+    assert len(slides.select("div.slides > section")) >= 8
+    assert len(slides.select("form.dpskit-quiz")) == len(CONTENT.bank(session_id))
+    guide = BeautifulSoup((repo_build / f"guide/{session_id}.guide.html").read_text(), "html.parser")
+    assert len(guide.select(".dpskit-answer-key")) == len(CONTENT.bank(session_id))
+    handout = (repo_build / f"handouts/{session_id}.handout.html").read_text()
+    assert "not legal advice" in handout and "dpskit-facilitator-note" not in handout.split("</style>")[-1]
