@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def mini_root(tmp_path: Path) -> Path:
     """A writable copy of the mini curriculum, for tests that break or edit content."""
     root = tmp_path / "mini"
-    shutil.copytree(FIXTURES / "mini", root)
+    shutil.copytree(FIXTURES / "mini", root, ignore=shutil.ignore_patterns(".dpskit-cache", "build"))
     return root
 
 
@@ -26,7 +26,7 @@ def mini_build(tmp_path_factory) -> Path:
     from dpskit.build import build
 
     root = tmp_path_factory.mktemp("mini-src") / "mini"
-    shutil.copytree(FIXTURES / "mini", root)
+    shutil.copytree(FIXTURES / "mini", root, ignore=shutil.ignore_patterns(".dpskit-cache", "build"))
     return build(root, root / "build").out
 
 

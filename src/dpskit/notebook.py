@@ -19,7 +19,7 @@ from .content import Content, find_root, load_valid_content
 from .i18n import _
 from .render import render_disclaimer, render_script, render_table
 
-__all__ = ["quiz", "score", "script", "timeline", "disclaimer"]
+__all__ = ["quiz", "score", "script", "scenario", "poll", "timeline", "disclaimer"]
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +80,24 @@ def script(*ids: str) -> None:
     for script_id in ids:
         item = data.scripts[script_id]
         _display(Rendered(render_script(asdict(item), _sources_dict(data)), f"“{item.say}”  ({item.when})"))
+
+
+def scenario(scenario_id: str):
+    """A branching role-play from data/scenarios, one step at a time."""
+    from .render import scenario_payload
+    from .widgets import ScenarioPlayer
+
+    data = content()
+    story = data.scenarios[scenario_id]
+    scripts = {sid: asdict(s) for sid, s in data.scripts.items()}
+    return ScenarioPlayer(story, scenario_payload(story.to_dict(), scripts, _sources_dict(data)))
+
+
+def poll(quiz_id: str):
+    """A show-of-hands poll on a quiz question, for the facilitator: counts in, chart out."""
+    from .widgets import Poll
+
+    return Poll(content().quiz_items[quiz_id])
 
 
 def disclaimer() -> Rendered:

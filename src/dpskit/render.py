@@ -18,6 +18,7 @@ from .i18n import _, ngettext
 QuizMode = Literal["interactive", "slides", "worksheet", "answer_key"]
 QUIZ_MIMETYPE = "application/vnd.dpskit.quiz+json"
 SCORE_MIMETYPE = "application/vnd.dpskit.score+json"
+SCENARIO_MIMETYPE = "application/vnd.dpskit.scenario+json"
 
 
 @lru_cache(maxsize=1)
@@ -106,6 +107,70 @@ def render_table(columns: list[str], rows: list[list[Any]], caption: str) -> str
     return environment().get_template("table.html.j2").render(columns=columns, rows=rows, caption=caption)
 
 
+def scenario_payload(scenario: dict[str, Any], scripts: dict[str, dict[str, Any]], sources: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What a scenario output carries: the graph plus the scripts and sources it names."""
+    used = {sid for node in scenario["nodes"].values() for sid in node["scripts"]}
+    return {
+        "scenario": scenario,
+        "scripts": {sid: scripts[sid] for sid in sorted(used) if sid in scripts},
+        "sources": {sid: sources[sid] for sid in scenario["sources"] if sid in sources},
+    }
+
+
+def render_scenario(payload: dict[str, Any], mode: QuizMode, *, standalone: bool = False) -> str:
+    """A scenario as a step-by-step page (interactive, slides), numbered printed steps
+    (worksheet) or the whole map with the best path and debrief (answer_key)."""
+    from .content.scenario import Scenario, best_path, reachable
+
+    scenario = Scenario.from_data({**payload["scenario"], "nodes": {
+        node_id: {k: v for k, v in node.items() if k != "id" and v not in ("", (), [])}
+        for node_id, node in payload["scenario"]["nodes"].items()
+    }})
+    order = reachable(scenario)
+    steps = {node_id: number for number, node_id in enumerate(order, start=1)}
+    incoming: dict[str, list[dict[str, Any]]] = {node_id: [] for node_id in order}
+    for node_id in order:
+        for index, choice in enumerate(scenario.nodes[node_id].choices):
+            incoming[choice.next].append({"step": steps[node_id], "letter": LETTERS[index], "consequence": choice.consequence})
+    secret = base64.b64encode(json.dumps(payload, ensure_ascii=False).encode("utf-8")).decode("ascii")
+    html = environment().get_template("scenario.html.j2").render(
+        scenario=scenario, order=order, steps=steps, incoming=incoming, letters=LETTERS, mode=mode,
+        best=best_path(scenario), scripts=payload["scripts"], cited=list(payload["sources"].values()),
+        data=secret, messages=scenario_messages(),
+    )
+    return with_assets(html) if standalone else html
+
+
+LETTERS = "ABCDEFGHIJ"
+
+
+def scenario_messages() -> dict[str, str]:
+    return {
+        "prompt": _("What do you do?"),
+        "continue": _("Continue"),
+        "restart": _("Start again"),
+        "you_chose": _("You chose"),
+        "ending": _("Ending"),
+        "good": _("A strong outcome"),
+        "mixed": _("A mixed outcome"),
+        "hard": _("A hard outcome"),
+        "debrief": _("Debrief"),
+        "say": _("What to say"),
+        "path": _("Your path"),
+        "step": _("Step"),
+    }
+
+
+def page_script() -> str:
+    """The inline script every interactive page carries: quizzes and scenarios."""
+    return asset("quiz.js") + "\n" + asset("scenario.js")
+
+
+def page_style() -> str:
+    """The CSS of quizzes, scripts, scenarios and polls."""
+    return asset("quiz.css") + "\n" + asset("scenario.css")
+
+
 def with_assets(html: str) -> str:
-    """A fragment plus the quiz CSS and JS, for outputs seen outside a dpskit page."""
-    return f"<style>{asset('quiz.css')}</style>{html}<script>{asset('quiz.js')}</script>"
+    """A fragment plus the CSS and JS it needs, for outputs seen outside a dpskit page."""
+    return f"<style>{page_style()}</style>{html}<script>{page_script()}</script>"

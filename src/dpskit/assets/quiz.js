@@ -106,6 +106,11 @@
       form.setAttribute("data-ready", "");
       form.addEventListener("submit", function (event) { event.preventDefault(); check(form); });
       form.querySelector(".dpskit-quiz-retry").addEventListener("click", function () { retry(form); });
+      // Space and Enter inside a quiz belong to its buttons and inputs: on a deck, reveal.js
+      // listens on the document and would take Space on "Check" as "next" (showing the answer).
+      form.addEventListener("keydown", function (event) {
+        if (event.key === " " || event.key === "Enter") { event.stopPropagation(); }
+      });
     });
   }
   function watchSlides() {

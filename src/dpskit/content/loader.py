@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import ContentError, InvalidContent
-from .model import Content, Disclaimer, GlossaryTerm, Option, QuizItem, Script, Session, Source
+from .model import Content, Disclaimer, GlossaryTerm, Option, PocketCard, QuizItem, Script, Session, Source
+from .scenario import Scenario, reachable, unmarked_loops
 from .yamlio import YamlDocument, YamlSyntaxError, load_yaml
 
 MANIFEST = "curriculum.yml"
@@ -51,6 +52,7 @@ class _Collector:
         self.root = root
         self.errors: list[ContentError] = []
         self.broken_quiz_prefixes: set[str] = set()  # banks already reported: don't cascade into notebooks
+        self.broken_scenarios: set[str] = set()
 
     def rel(self, path: Path) -> str:
         try:
@@ -105,6 +107,8 @@ def load_content(root: Path | None = None, *, notebooks: bool = True) -> tuple[C
     _load_quizzes(check, content)
     _load_glossary(check, content)
     _load_timeline(check, content)
+    _load_scenarios(check, content)
+    _load_pocket_card(check, content)
     if notebooks:
         for session in content.sessions:
             _check_notebook(check, content, session)
@@ -266,6 +270,68 @@ def _load_timeline(check: _Collector, content: Content) -> None:
         content.timeline.append(row)
 
 
+def _load_scenarios(check: _Collector, content: Content) -> None:
+    session_ids = {session.id for session in content.sessions}
+    for path in sorted((content.root / "data" / "scenarios").glob("*.yaml")):
+        doc = check.load(path)
+        if doc is None or not check.schema(doc, "scenario"):
+            check.broken_scenarios.add(path.stem)
+            continue
+        data = doc.data
+        links_ok = data["start"] in data["nodes"]
+        if data["id"] != path.stem:
+            check.add_at(doc, ("id",), f"id {data['id']!r} does not match the file name {path.stem!r}")
+        if data["session"] not in session_ids:
+            check.add_at(doc, ("session",), f"session {data['session']!r} is not in {MANIFEST}")
+        _resolve_sources(check, content, path, doc.line(("sources",)), "sources", data["sources"])
+        nodes = data["nodes"]
+        if data["start"] not in nodes:
+            check.add_at(doc, ("start",), f"start node {data['start']!r} does not exist")
+        for node_id, node in nodes.items():
+            at = ("nodes", node_id)
+            if "ending" in node:
+                if node.get("choices"):
+                    check.add_at(doc, (*at, "choices"), f"node {node_id!r} is an ending and cannot have choices")
+                if not node.get("debrief"):
+                    check.add_at(doc, at, f"ending {node_id!r} has no debrief")
+            elif not node.get("choices"):
+                check.add_at(doc, at, f"node {node_id!r} has no choices and is not an ending (add choices or ending + debrief)")
+            for script_id in node.get("scripts", []):
+                if script_id not in content.scripts:
+                    check.add_at(doc, (*at, "scripts"), f"node {node_id!r}: script id {script_id!r} is not in data/scripts.yaml")
+            for index, choice in enumerate(node.get("choices", [])):
+                if choice["next"] not in nodes:
+                    links_ok = False
+                    check.add_at(doc, (*at, "choices", index, "next"), f"node {node_id!r}: choice {index + 1} leads to {choice['next']!r}, which does not exist")
+        if not links_ok:  # the graph checks below need every link to resolve
+            check.broken_scenarios.add(data["id"])
+            continue
+        scenario = Scenario.from_data(data)
+        for node_id in nodes:
+            if node_id not in reachable(scenario):
+                check.add_at(doc, ("nodes", node_id), f"node {node_id!r} cannot be reached from {data['start']!r}")
+        for node_id, index in unmarked_loops(scenario):
+            check.add_at(doc, ("nodes", node_id, "choices", index, "next"),
+                         f"node {node_id!r}: choice {index + 1} loops back to {scenario.nodes[node_id].choices[index].next!r}; mark it `loop: true` if that is intended")
+        content.scenarios[data["id"]] = scenario
+
+
+def _load_pocket_card(check: _Collector, content: Content) -> None:
+    path = content.root / "data" / "pocket_card.yaml"
+    if not path.is_file():
+        return  # optional: a curriculum without a card builds none
+    doc = check.load(path)
+    if doc is None or not check.schema(doc, "pocket_card"):
+        return
+    for index, script_id in enumerate(doc.data["scripts"]):
+        if script_id not in content.scripts:
+            check.add_at(doc, ("scripts", index), f"script id {script_id!r} is not in data/scripts.yaml")
+    content.pocket_card = PocketCard(
+        title=doc.data["title"], scripts=tuple(doc.data["scripts"]), after=tuple(doc.data["after"]),
+        contacts=tuple(doc.data["contacts"]),
+    )
+
+
 def notebook_calls(source: str) -> list[tuple[str, list[str], dict[str, str]]]:
     """The one-line calls a code cell makes: (name, string args, string keyword args)."""
     try:
@@ -327,6 +393,14 @@ def _check_notebook(check: _Collector, content: Content, session: Session) -> No
                     for script_id in args:
                         if script_id not in content.scripts:
                             check.add(path, None, key, f"script id {script_id!r} is not in data/scripts.yaml")
+                elif name == "scenario":
+                    for scenario_id in args:
+                        if scenario_id not in content.scenarios and scenario_id not in check.broken_scenarios:
+                            check.add(path, None, key, f"scenario id {scenario_id!r} is not in data/scenarios")
+                elif name == "poll":
+                    for quiz_id in args:
+                        if quiz_id not in content.quiz_items and quiz_id[:3] not in check.broken_quiz_prefixes:
+                            check.add(path, None, key, f"poll id {quiz_id!r} is not in any data/quizzes bank")
                 elif name == "disclaimer":
                     has_disclaimer = True
     if not has_disclaimer:

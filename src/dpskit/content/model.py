@@ -73,6 +73,14 @@ class Disclaimer:
     reviewed: str
 
 
+@dataclass(frozen=True)
+class PocketCard:
+    title: str
+    scripts: tuple[str, ...]
+    after: tuple[str, ...]
+    contacts: tuple[dict[str, str], ...]
+
+
 @dataclass
 class Session:
     id: str
@@ -103,6 +111,8 @@ class Content:
     glossary: list[GlossaryTerm] = field(default_factory=list)
     timeline: list[dict[str, str]] = field(default_factory=list)
     disclaimer: Disclaimer | None = None
+    scenarios: dict[str, Any] = field(default_factory=dict)  # id -> content.scenario.Scenario
+    pocket_card: PocketCard | None = None
 
     def session(self, session_id: str) -> Session:
         for session in self.sessions:

@@ -13,7 +13,7 @@ from traitlets.config import LoggingConfigurable
 
 from ..content import Content, find_root, load_valid_content
 from ..i18n import _, ngettext
-from ..render import asset
+from ..render import asset, page_script, page_style
 
 TEMPLATE_DIR_IN_CHECKOUT = Path(__file__).resolve().parents[3] / "export" / "templates"
 
@@ -94,8 +94,8 @@ class ContentContextMixin(LoggingConfigurable):
             glossary=glossary_used(nb, content),
             agenda=agenda_table(session.get("parts", [])) if session.get("parts") else None,
             build_date=context.get("build_date") or build_date(),
-            quiz_css=asset("quiz.css"),
-            quiz_js=asset("quiz.js"),
+            quiz_css=page_style(),
+            quiz_js=page_script(),
             page_css=asset("page.css"),
         )
         resources["dpskit"] = context

@@ -4,9 +4,9 @@ from .audience import FacilitatorTagsPreprocessor, HideCodePreprocessor, Partici
 from .citations import CitationPreprocessor
 from .execute import ExecuteOncePreprocessor
 from .privacy import PrivacyPreprocessor
-from .quizzes import QuizRenderPreprocessor
+from .outputs import AudienceOutputPreprocessor
 
 __all__ = [
     "CitationPreprocessor", "ExecuteOncePreprocessor", "FacilitatorTagsPreprocessor", "HideCodePreprocessor",
-    "ParticipantMetadataPreprocessor",     "PrivacyPreprocessor", "QuizRenderPreprocessor",
+    "ParticipantMetadataPreprocessor",     "PrivacyPreprocessor", "AudienceOutputPreprocessor",
 ]

@@ -8,7 +8,7 @@ from traitlets import Bool, Unicode
 
 from ..content import CITATION
 from ..i18n import _
-from ..render import QUIZ_MIMETYPE
+from ..render import QUIZ_MIMETYPE, SCENARIO_MIMETYPE
 
 SOURCES_MIMETYPE = "application/vnd.dpskit.sources+json"
 
@@ -43,7 +43,11 @@ class CitationPreprocessor(Preprocessor):
                 cell.source = CITATION.sub(number, cell.source)
             for output in cell.get("outputs", []):
                 data = output.get("data", {})
-                cited = list(data.get(QUIZ_MIMETYPE, {}).get("sources", {})) + data.get(SOURCES_MIMETYPE, {}).get("ids", [])
+                cited = [
+                    *data.get(QUIZ_MIMETYPE, {}).get("sources", {}),
+                    *data.get(SCENARIO_MIMETYPE, {}).get("sources", {}),
+                    *data.get(SOURCES_MIMETYPE, {}).get("ids", []),
+                ]
                 others.extend(sid for sid in cited if sid not in numbers and sid not in others)
         ordered = sorted(numbers, key=numbers.get) + [sid for sid in others if sid not in numbers]
         resources["dpskit"]["cited"] = [

@@ -49,3 +49,28 @@ def summarize(total: int, attempts: Mapping[str, Sequence[bool]]) -> ScoreSummar
         correct=sum(1 for results in tried.values() if results[-1]),
         first_try=sum(1 for results in tried.values() if results[0]),
     )
+
+
+@dataclass(frozen=True)
+class PollRow:
+    option: str
+    count: int
+    share: float
+    correct: bool
+    feedback: str
+
+
+def poll_rows(item: QuizItem, counts: Sequence[int]) -> list[PollRow]:
+    """Show-of-hands counts per option, with shares; nothing about who raised a hand."""
+    if len(counts) != len(item.options) or any(c < 0 for c in counts):
+        raise ValueError(f"{item.id}: need one count of 0 or more per option")
+    total = sum(counts)
+    return [
+        PollRow(o.text, int(c), (c / total) if total else 0.0, o.correct, o.feedback)
+        for o, c in zip(item.options, counts)
+    ]
+
+
+def poll_talking_points(rows: Sequence[PollRow], threshold: float = 0.15) -> list[PollRow]:
+    """Wrong answers chosen by at least `threshold` of the room, most chosen first."""
+    return sorted((r for r in rows if not r.correct and r.count and r.share >= threshold), key=lambda r: -r.count)

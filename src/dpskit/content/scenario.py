@@ -1,0 +1,126 @@
+"""Branching scenarios as data, and the pure graph functions that check and walk them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterator
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    consequence: str
+    next: str
+    best: bool = False
+    loop: bool = False
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    situation: str
+    prompt: str = ""
+    facilitator: str = ""
+    ending: str = ""
+    debrief: str = ""
+    scripts: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()
+
+    @property
+    def is_ending(self) -> bool:
+        return bool(self.ending)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    session: str
+    start: str
+    nodes: dict[str, Node] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+    summary: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> "Scenario":
+        nodes = {
+            node_id: Node(
+                id=node_id,
+                **{k: v for k, v in node.items() if k not in ("choices", "scripts")},
+                scripts=tuple(node.get("scripts", ())),
+                choices=tuple(Choice(**choice) for choice in node.get("choices", ())),
+            )
+            for node_id, node in data["nodes"].items()
+        }
+        return cls(id=data["id"], title=data["title"], session=data["session"], start=data["start"],
+                   nodes=nodes, sources=tuple(data.get("sources", ())), summary=data.get("summary", ""))
+
+
+def reachable(scenario: Scenario) -> list[str]:
+    """Node ids reachable from the start, in breadth-first order (the printed step order)."""
+    order, queue = [], [scenario.start]
+    while queue:
+        node_id = queue.pop(0)
+        if node_id in order or node_id not in scenario.nodes:
+            continue
+        order.append(node_id)
+        queue.extend(choice.next for choice in scenario.nodes[node_id].choices)
+    return order
+
+
+def unmarked_loops(scenario: Scenario) -> list[tuple[str, int]]:
+    """(node id, choice index) of every choice that returns to a node already on its path
+    without saying `loop: true`."""
+    found: list[tuple[str, int]] = []
+
+    def visit(node_id: str, on_path: tuple[str, ...]) -> None:
+        node = scenario.nodes.get(node_id)
+        if node is None:
+            return
+        for index, choice in enumerate(node.choices):
+            if choice.next in on_path or choice.next == node_id:
+                if not choice.loop and (node_id, index) not in found:
+                    found.append((node_id, index))
+            else:
+                visit(choice.next, (*on_path, node_id))
+
+    visit(scenario.start, ())
+    return found
+
+
+def paths(scenario: Scenario) -> Iterator[list[tuple[str, int]]]:
+    """Every way through, as [(node id, choice index), ...] ending at an ending; marked loops are
+    followed once."""
+
+    def walk(node_id: str, taken: list[tuple[str, int]]) -> Iterator[list[tuple[str, int]]]:
+        node = scenario.nodes[node_id]
+        if node.is_ending:
+            yield taken
+            return
+        for index, choice in enumerate(node.choices):
+            if choice.loop and (node_id, index) in taken:
+                continue
+            yield from walk(choice.next, [*taken, (node_id, index)])
+
+    yield from walk(scenario.start, [])
+
+
+def best_path(scenario: Scenario) -> list[tuple[str, int]]:
+    """The recommended way through: follow `best` choices from the start."""
+    taken, node_id, seen = [], scenario.start, set()
+    while node_id in scenario.nodes and not scenario.nodes[node_id].is_ending and node_id not in seen:
+        seen.add(node_id)
+        best = [i for i, c in enumerate(scenario.nodes[node_id].choices) if c.best]
+        if not best:
+            break
+        taken.append((node_id, best[0]))
+        node_id = scenario.nodes[node_id].choices[best[0]].next
+    return taken
+
+
+def ending_of(scenario: Scenario, taken: list[tuple[str, int]]) -> Node:
+    node_id, index = taken[-1] if taken else (scenario.start, None)
+    return scenario.nodes[scenario.nodes[node_id].choices[index].next] if taken else scenario.nodes[node_id]

@@ -1,0 +1,460 @@
+"""The real exports in a real Chromium, from a USB stick (file://) and from a local server:
+nothing leaves the page's own origin, quizzes work by mouse and by keyboard and keep nothing,
+every slide and fragment is reachable, the speaker view shows the notes, and axe finds no
+serious or critical accessibility problem.
+
+Runs when a Chromium is found (see browser_support.find_chromium); in CI a missing browser fails.
+Screenshots and a JSON report go to build/test-artifacts/."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from browser_support import (
+    CHROMIUM_ARGS,
+    NO_CHROMIUM,
+    PageLog,
+    StaticServer,
+    answer_texts,
+    find_chromium,
+    in_ci,
+    is_local,
+    quiz_key,
+    squash,
+)
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "build" / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+ORIGINS = ("file", "http")
+
+
+def _session_ids() -> list[str]:
+    """The real curriculum's sessions, known at collection time without building anything."""
+    from dpskit.content import load_content
+
+    content, _ = load_content(REPO, notebooks=False)
+    return [s.id for s in content.sessions]
+
+
+SESSIONS = _session_ids()
+DECKS = [f"slides/{sid}.slides.html" for sid in SESSIONS]
+PAGES = ["index.html"] + [
+    relative
+    for sid in SESSIONS
+    for relative in (f"slides/{sid}.slides.html", f"handouts/{sid}.handout.html", f"guide/{sid}.guide.html")
+]
+
+
+def page_name(relative: str) -> str:
+    return Path(relative).name.removesuffix(".html")
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium (a persistent context with a fresh profile) for the whole test session."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        executable, how = find_chromium(playwright)
+        if executable is None:
+            message = f"{NO_CHROMIUM} ({how})"
+            if in_ci():
+                pytest.fail(f"CI=true but {message}", pytrace=False)
+            pytest.skip(message)
+        with tempfile.TemporaryDirectory(prefix="dpskit-chromium-") as profile:
+            context = playwright.chromium.launch_persistent_context(
+                profile,
+                executable_path=executable,
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": 1280, "height": 800},
+                locale="en-US",
+            )
+            context.set_default_timeout(10_000)
+            try:
+                yield context
+            finally:
+                context.close()
+
+
+@pytest.fixture(scope="session")
+def server(repo_build):
+    served = StaticServer(repo_build)
+    try:
+        yield served
+    finally:
+        served.close()
+
+
+@pytest.fixture(scope="session")
+def report():
+    """Numbers for the closing note, written to build/test-artifacts/browser-report.json."""
+    data: dict = {"pages": {}, "axe": {}, "decks": {}, "quizzes": {}, "speaker_view": {}}
+    yield data
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    requests = [n for entry in data["pages"].values() for n in [entry["requests"]]]
+    data["totals"] = {
+        "page_loads": len(data["pages"]),
+        "requests": sum(requests),
+        "non_local_requests": sum(entry["non_local"] for entry in data["pages"].values()),
+    }
+    (ARTIFACTS / "browser-report.json").write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
+    lines = []
+    for name, violations in sorted(data["axe"].items()):
+        lines.append(f"{name}: {len(violations)} violation rule(s)")
+        lines += [f"  {v['id']} ({v['impact']}): {v['nodes']} node(s) - {v['help']}" for v in violations]
+    (ARTIFACTS / "axe-summary.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def url_for(origin: str, relative: str, build: Path, server: StaticServer) -> str:
+    return (build / relative).as_uri() if origin == "file" else server.url(relative)
+
+
+def origin_of(origin: str, server: StaticServer) -> str:
+    return "file" if origin == "file" else server.origin
+
+
+def open_page(context, url: str, *, log: PageLog | None = None):
+    page = context.new_page()
+    log = (log or PageLog()).watch(page)
+    page.goto(url, wait_until="load")
+    if page.locator(".reveal").count():
+        page.wait_for_selector(".reveal.ready", state="attached")
+    return page, log
+
+
+def assert_clean(log: PageLog, origin: str, what: str) -> None:
+    outside = [u for u in log.requests if not is_local(u, origin)]
+    assert not outside, f"{what} asked for something outside its own origin: {outside}"
+    assert not log.failed, f"{what}: failed requests {log.failed}"
+    assert not log.console_errors, f"{what}: console errors {log.console_errors}"
+    assert not log.page_errors, f"{what}: page errors {log.page_errors}"
+
+
+# --------------------------------------------------------------------------- the build itself
+
+
+def test_every_built_page_is_covered(repo_build):
+    built = sorted(p.relative_to(repo_build).as_posix() for p in repo_build.rglob("*.html"))
+    assert built == sorted(PAGES), "a page was added or renamed: extend PAGES so the browser tests see it"
+
+
+# --------------------------------------------------------------------------- every page, both origins
+
+
+@pytest.mark.parametrize("origin", ORIGINS)
+@pytest.mark.parametrize("relative", PAGES, ids=page_name)
+def test_page_loads_offline_and_quietly(browser, server, repo_build, report, relative, origin):
+    if relative.startswith("slides/"):
+        report["decks"][page_name(relative)] = (repo_build / relative).stat().st_size
+    page, log = open_page(browser, url_for(origin, relative, repo_build, server))
+    try:
+        page.wait_for_load_state("networkidle")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{page_name(relative)}-{origin}.png"), full_page=not relative.startswith("slides/"))
+        assert page.title(), f"{relative} has no <title>"
+        expected = origin_of(origin, server)
+        report["pages"][f"{page_name(relative)}-{origin}"] = {
+            "requests": len(log.requests),
+            "non_local": sum(not is_local(u, expected) for u in log.requests),
+            "urls": sorted(set(log.requests)),
+        }
+        assert log.requests, "the page itself is a request: the listener saw nothing"
+        assert_clean(log, expected, relative)
+    finally:
+        page.close()
+
+
+# --------------------------------------------------------------------------- quizzes
+
+
+def visible_text(page) -> str:
+    return squash(page.evaluate("document.body.innerText"))
+
+
+def show_quiz(page, form_id: str) -> None:
+    """On a deck, make the quiz's slide the current one (all its fragments hidden)."""
+    if not page.locator(".reveal").count():
+        return
+    page.evaluate(
+        """(id) => { const section = document.getElementById(id).closest('section');
+                     const at = Reveal.getIndices(section); Reveal.slide(at.h, at.v || 0, -1); }""",
+        form_id,
+    )
+    page.wait_for_function(
+        "(id) => document.getElementById(id).closest('section').classList.contains('present')", arg=form_id
+    )
+    page.locator(f"#{form_id}").wait_for(state="visible")
+
+
+def feedback_text(form) -> str:
+    return squash(form.locator(".dpskit-quiz-feedback").inner_text())
+
+
+def assert_hidden_answers(page, key: dict, what: str) -> None:
+    text = visible_text(page)
+    for secret in answer_texts(key):
+        assert squash(secret) not in text, f"{what}: answer text visible before checking: {secret!r}"
+
+
+def assert_wrong_feedback(form, key: dict, wrong: int, what: str) -> None:
+    shown = feedback_text(form)
+    assert squash(key["options"][wrong]["feedback"]) in shown, f"{what}: the wrong option's feedback is missing"
+    assert squash(key["explanation"]) not in shown, f"{what}: explanation shown after a wrong answer"
+    for i, option in enumerate(key["options"]):
+        if i != wrong and option["correct"] and squash(option["feedback"]) not in squash(key["options"][wrong]["feedback"]):
+            assert squash(option["feedback"]) not in shown, f"{what}: a right option's feedback leaked after a wrong answer"
+    assert form.evaluate("f => f.classList.contains('dpskit-wrong')")
+
+
+def assert_right_feedback(form, key: dict, what: str) -> None:
+    shown = feedback_text(form)
+    for option in key["options"]:
+        if option["correct"]:
+            assert squash(option["feedback"]) in shown, f"{what}: a right option's feedback is missing"
+    assert squash(key["explanation"]) in shown, f"{what}: explanation missing after the right answer"
+    for source in key.get("sources", []):
+        assert squash(source["title"]) in shown, f"{what}: source {source['title']!r} missing"
+    assert form.evaluate("f => f.classList.contains('dpskit-right')")
+
+
+def feedback_region_is_live(form) -> None:
+    region = form.locator(".dpskit-quiz-feedback")
+    assert region.get_attribute("role") == "status" and region.get_attribute("aria-live") in ("polite", "assertive")
+
+
+def quiz_by_mouse(page, form_id: str, key: dict, kind: str) -> None:
+    form = page.locator(f"#{form_id}")
+    what = f"{form_id} (mouse)"
+    options = form.locator("input")
+    wrong = next(i for i, o in enumerate(key["options"]) if not o["correct"])
+    options.nth(wrong).click()
+    form.locator(".dpskit-quiz-check").click()
+    assert_wrong_feedback(form, key, wrong, what)
+    form.locator(".dpskit-quiz-retry").click()
+    assert feedback_text(form) == "", f"{what}: Try again leaves the old feedback"
+    assert not any(options.nth(i).is_checked() for i in range(options.count()))
+    for i, option in enumerate(key["options"]):
+        if option["correct"]:
+            options.nth(i).click()
+            if kind != "multiple":
+                break
+    form.locator(".dpskit-quiz-check").click()
+    assert_right_feedback(form, key, what)
+
+
+def active(page) -> str:
+    return page.evaluate(
+        """() => { const a = document.activeElement;
+                   return a ? (a.className || a.tagName) + (a.id ? '#' + a.id : '') : ''; }"""
+    )
+
+
+def choose_by_keyboard(page, form, key: dict, kind: str, chosen: set[int]) -> None:
+    """Focus the first input, then only keys: Space/arrows for radios, Space/Tab for checkboxes,
+    Tab to the Check button."""
+    form.locator("input").first.focus()
+    if kind == "multiple":
+        for i in range(len(key["options"])):
+            if i in chosen:
+                page.keyboard.press("Space")
+            page.keyboard.press("Tab")
+    else:
+        (target,) = chosen
+        page.keyboard.press("Space")
+        for _ in range(target):
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Tab")
+    assert "dpskit-quiz-check" in active(page), f"Tab did not reach Check (focus on {active(page)})"
+    checked = {i for i in range(len(key["options"])) if form.locator("input").nth(i).is_checked()}
+    assert checked == chosen, f"keyboard chose {checked}, wanted {chosen}"
+
+
+def quiz_by_keyboard(page, form_id: str, key: dict, kind: str) -> None:
+    form = page.locator(f"#{form_id}")
+    what = f"{form_id} (keyboard)"
+    slide_before = page.evaluate("window.Reveal ? JSON.stringify(Reveal.getIndices()) : ''")
+    wrong = next(i for i, o in enumerate(key["options"]) if not o["correct"])
+    choose_by_keyboard(page, form, key, kind, {wrong})
+    page.keyboard.press("Enter")
+    assert_wrong_feedback(form, key, wrong, what)
+    assert "dpskit-quiz-retry" in active(page), "after checking, focus should be on Try again"
+    page.keyboard.press("Enter")
+    assert feedback_text(form) == "", f"{what}: Try again leaves the old feedback"
+    right = {i for i, o in enumerate(key["options"]) if o["correct"]}
+    if kind != "multiple":
+        right = {min(right)}
+    choose_by_keyboard(page, form, key, kind, right)
+    page.keyboard.press("Space")
+    assert_right_feedback(form, key, what)
+    slide_after = page.evaluate("window.Reveal ? JSON.stringify(Reveal.getIndices()) : ''")
+    assert slide_after == slide_before, f"{what}: answering by keyboard moved the deck {slide_before} -> {slide_after}"
+
+
+@pytest.mark.parametrize("origin", ORIGINS)
+@pytest.mark.parametrize("relative", PAGES, ids=page_name)
+def test_quizzes_by_mouse_and_keyboard_keep_nothing(browser, server, repo_build, report, relative, origin):
+    page, log = open_page(browser, url_for(origin, relative, repo_build, server))
+    try:
+        forms = page.eval_on_selector_all(
+            "form.dpskit-quiz", "fs => fs.map(f => [f.id, f.dataset.type, f.dataset.key])"
+        )
+        if not forms:
+            assert not relative.startswith("slides/"), "every real deck has quizzes"
+            assert page.locator("[data-key]").count() == 0, "an answer key without a quiz form"
+            return
+        keys = {form_id: quiz_key(data_key) for form_id, _, data_key in forms}
+        for form_id, kind, _ in forms:
+            show_quiz(page, form_id)
+            feedback_region_is_live(page.locator(f"#{form_id}"))
+            assert_hidden_answers(page, keys[form_id], form_id)
+            quiz_by_mouse(page, form_id, keys[form_id], kind)
+        page.reload(wait_until="load")
+        if page.locator(".reveal").count():
+            page.wait_for_selector(".reveal.ready", state="attached")
+        for form_id, kind, _ in forms:
+            show_quiz(page, form_id)
+            assert_hidden_answers(page, keys[form_id], form_id)
+            quiz_by_keyboard(page, form_id, keys[form_id], kind)
+        stored = page.evaluate(
+            "() => [document.cookie, localStorage.length, sessionStorage.length]"
+        )
+        assert stored == ["", 0, 0], f"the quizzes stored something: cookie/localStorage/sessionStorage = {stored}"
+        assert_clean(log, origin_of(origin, server), relative)
+        report["quizzes"][f"{page_name(relative)}-{origin}"] = [kind for _, kind, _ in forms]
+    finally:
+        page.close()
+
+
+# --------------------------------------------------------------------------- slides
+
+
+@pytest.mark.parametrize("relative", DECKS, ids=page_name)
+def test_every_slide_and_answer_fragment_is_reachable(browser, repo_build, relative):
+    page, log = open_page(browser, (repo_build / relative).as_uri())
+    try:
+        answers = page.locator("[data-answer-for]")
+        assert answers.count() > 0
+        assert all(answers.nth(i).inner_text().strip() == "" for i in range(answers.count())), "answers shown too early"
+        keys = {
+            form_id: quiz_key(data_key)
+            for form_id, data_key in page.eval_on_selector_all(
+                "form.dpskit-quiz", "fs => fs.map(f => [f.id, f.dataset.key])"
+            )
+        }
+        expected = page.eval_on_selector_all("[data-answer-for]", "fs => fs.map(f => f.dataset.answerFor)")
+        assert sorted(expected) == sorted(keys), "every quiz on a slide has its answer fragment"
+        total = page.evaluate("Reveal.getTotalSlides()")
+        visited, filled = set(), {}
+        for _ in range(10 * total + 100):
+            state = page.evaluate(
+                """() => { const i = Reveal.getIndices();
+                    const shown = [...Reveal.getCurrentSlide().querySelectorAll('.fragment.visible[data-answer-for]')]
+                        .map(f => f.dataset.answerFor);
+                    return {at: i.h + '/' + (i.v || 0), last: Reveal.isLastSlide(),
+                            more: Reveal.availableFragments().next, shown}; }"""
+            )
+            visited.add(state["at"])
+            for form_id in state["shown"]:
+                if form_id not in filled:  # just shown: wait for the fade-in, then read what a viewer sees
+                    fragment = page.locator(f'[data-answer-for="{form_id}"]')
+                    fragment.wait_for(state="visible")
+                    page.wait_for_function(
+                        "(id) => document.querySelector(`[data-answer-for='${id}']`).innerText.trim() !== ''", arg=form_id
+                    )
+                    filled[form_id] = squash(fragment.inner_text())
+            if state["last"] and not state["more"]:
+                break
+            page.evaluate("Reveal.next()")
+        else:
+            pytest.fail("Reveal.next() never reached the end of the deck")
+        assert len(visited) == total, f"visited {len(visited)} slides, deck has {total}"
+        assert sorted(filled) == sorted(expected), "an answer fragment was never shown"
+        for form_id, key in keys.items():
+            assert squash(key["explanation"]) in filled[form_id], f"{form_id}: the answer fragment did not fill in"
+            labels = page.eval_on_selector_all(f"#{form_id} label", "ls => ls.map(l => l.textContent)")
+            for label, option in zip(labels, key["options"]):
+                if option["correct"]:
+                    assert squash(label) in filled[form_id], f"{form_id}: the answer fragment does not name {label!r}"
+        assert_clean(log, "file", relative)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("origin", ORIGINS)
+@pytest.mark.parametrize("relative", DECKS, ids=page_name)
+def test_speaker_view_shows_the_notes(browser, server, repo_build, report, relative, origin):
+    everything = PageLog()
+    listener = lambda request: everything.requests.append(request.url)  # noqa: E731
+    browser.on("request", listener)
+    page, log = open_page(browser, url_for(origin, relative, repo_build, server))
+    speaker = None
+    try:
+        target = page.evaluate(
+            """() => { const aside = [...document.querySelectorAll('.slides section aside.notes')]
+                         .find(a => a.textContent.trim().length > 20 && Reveal.getIndices(a.closest('section')).h > 0);
+                       const section = aside.closest('section');
+                       const at = Reveal.getIndices(section); Reveal.slide(at.h, at.v || 0);
+                       return {notes: aside.textContent, at: at.h + '/' + (at.v || 0)}; }"""
+        )
+        page.evaluate("document.activeElement && document.activeElement.blur()")  # keys go to the deck
+        with browser.expect_page() as opened:
+            page.keyboard.press("s")
+        speaker = opened.value
+        speaker_log = PageLog().watch(speaker)
+        notes = squash(target["notes"])
+        speaker.wait_for_function(
+            "(want) => { const v = document.querySelector('.speaker-controls-notes .value');"
+            " return v && v.innerText.replace(/\\s+/g, ' ').trim() === want; }",
+            arg=notes,
+            timeout=15_000,
+        )
+        current = speaker.frame_locator("#current-slide iframe")
+        current.locator(".reveal.ready").wait_for(state="attached")
+        report["speaker_view"][f"{page_name(relative)}-{origin}"] = {"slide": target["at"], "notes_chars": len(notes)}
+        time.sleep(0.3)  # let the preview iframes settle so their errors (if any) are seen
+        expected = origin_of(origin, server)
+        outside = [u for u in everything.requests if not is_local(u, expected)]
+        assert not outside, f"speaker view asked for something outside: {outside}"
+        assert not speaker_log.console_errors and not speaker_log.page_errors, (speaker_log.console_errors, speaker_log.page_errors)
+        assert_clean(log, expected, relative)
+    finally:
+        browser.remove_listener("request", listener)
+        if speaker:
+            speaker.close()
+        page.close()
+
+
+# --------------------------------------------------------------------------- accessibility
+
+
+@pytest.mark.parametrize("relative", PAGES, ids=page_name)
+def test_no_serious_accessibility_problems(browser, repo_build, report, relative):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _ = open_page(browser, (repo_build / relative).as_uri())
+    try:
+        results = Axe().run(page)
+    finally:
+        page.close()
+    violations = [
+        {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "help": v["help"],
+         "targets": [n["target"] for n in v["nodes"]][:5]}
+        for v in results.response["violations"]
+    ]
+    report["axe"][page_name(relative)] = violations
+    print(f"axe {page_name(relative)}: " + (", ".join(f"{v['id']} ({v['impact']}) x{v['nodes']}" for v in violations) or "no violations"))
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, f"axe: serious/critical violations on {relative}: {json.dumps(serious, indent=1)}"
