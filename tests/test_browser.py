@@ -104,10 +104,9 @@ def report():
     data: dict = {"pages": {}, "axe": {}, "decks": {}, "quizzes": {}, "speaker_view": {}}
     yield data
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    requests = [n for entry in data["pages"].values() for n in [entry["requests"]]]
     data["totals"] = {
         "page_loads": len(data["pages"]),
-        "requests": sum(requests),
+        "requests": sum(entry["requests"] for entry in data["pages"].values()),
         "non_local_requests": sum(entry["non_local"] for entry in data["pages"].values()),
     }
     (ARTIFACTS / "browser-report.json").write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
@@ -149,6 +148,26 @@ def assert_clean(log: PageLog, origin: str, what: str) -> None:
 def test_every_built_page_is_covered(repo_build):
     built = sorted(p.relative_to(repo_build).as_posix() for p in repo_build.rglob("*.html"))
     assert built == sorted(PAGES), "a page was added or renamed: extend PAGES so the browser tests see it"
+
+
+def test_the_harness_sees_and_blocks_outside_requests(browser, tmp_path):
+    """A page that does reach out: the listener must see it, flag it, and the browser must not get there."""
+    leaky = tmp_path / "leaky.html"
+    leaky.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>leaky</title>'
+        '<link rel="stylesheet" href="https://cdnjs.cloudflare.com/ajax/libs/x.css"></head>'
+        '<body><img alt="" src="https://unpkg.com/x.png"><img alt="" src="data:,"></body></html>',
+        encoding="utf-8",
+    )
+    page, log = open_page(browser, leaky.as_uri())
+    try:
+        page.wait_for_load_state("networkidle")
+    finally:
+        page.close()
+    outside = sorted(u for u in log.requests if not is_local(u, "file"))
+    assert outside == ["https://cdnjs.cloudflare.com/ajax/libs/x.css", "https://unpkg.com/x.png"]
+    assert len(log.failed) == 2 and all("ERR_NAME_NOT_RESOLVED" in f for f in log.failed), log.failed
+    assert not is_local("http://127.0.0.1:1/x", "http://127.0.0.1:2") and is_local("data:,x", "file")
 
 
 # --------------------------------------------------------------------------- every page, both origins
@@ -321,6 +340,9 @@ def test_quizzes_by_mouse_and_keyboard_keep_nothing(browser, server, repo_build,
             feedback_region_is_live(page.locator(f"#{form_id}"))
             assert_hidden_answers(page, keys[form_id], form_id)
             quiz_by_mouse(page, form_id, keys[form_id], kind)
+            if kind == "multiple" or form_id == forms[0][0]:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / f"{page_name(relative)}-{form_id}-{origin}.png"))
         page.reload(wait_until="load")
         if page.locator(".reveal").count():
             page.wait_for_selector(".reveal.ready", state="attached")

@@ -22,7 +22,9 @@ FORMATS: dict[str, tuple[str, str, str]] = {
     "handout": ("dpskit.exporters:HandoutExporter", "handouts", ".handout.html"),
     "guide": ("dpskit.exporters:GuideExporter", "guide", ".guide.html"),
     "notebook": ("dpskit.exporters:ParticipantNotebookExporter", "notebooks", ".ipynb"),
+    "facilitator-notebook": ("dpskit.exporters:FacilitatorNotebookExporter", "guide", ".facilitator.ipynb"),
 }
+SOURCE_FORMATS = {"notebook", "facilitator-notebook"}  # exported from the source notebook, not the executed one
 CACHE_FOLDER = ".dpskit-cache"
 
 
@@ -79,7 +81,7 @@ def build(
             for fmt in formats:
                 target = staging / output_path(fmt, session.id)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                source = nbformat.read(session.notebook, as_version=4) if fmt == "notebook" else executed[session.id]
+                source = nbformat.read(session.notebook, as_version=4) if fmt in SOURCE_FORMATS else executed[session.id]
                 resources = {
                     "metadata": {"name": session.id, "path": str(session.notebook.parent)},
                     "dpskit": {"content": content, "executed": True},
@@ -115,7 +117,7 @@ def _execute_all(content, selected, cache_dir, formats, report, result) -> dict[
     """Execute sessions that need it, in parallel across cores (each its own kernel)."""
     from .execute import executed_session
 
-    if formats == ["notebook"]:
+    if set(formats) <= SOURCE_FORMATS:
         return {}
 
     def run(session):

@@ -2,7 +2,7 @@
 
 from .guide import GuideExporter
 from .handout import HandoutExporter
-from .notebook import ParticipantNotebookExporter
+from .notebook import FacilitatorNotebookExporter, ParticipantNotebookExporter
 from .slides import SlidesExporter
 
-__all__ = ["GuideExporter", "HandoutExporter", "ParticipantNotebookExporter", "SlidesExporter"]
+__all__ = ["FacilitatorNotebookExporter", "GuideExporter", "HandoutExporter", "ParticipantNotebookExporter", "SlidesExporter"]

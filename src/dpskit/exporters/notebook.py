@@ -1,4 +1,4 @@
-"""The participant notebook: no facilitator cells, code hidden, outputs cleared."""
+"""Notebooks to hand out: the participant's (no facilitator cells) and the facilitator's (with polls)."""
 
 from nbconvert.exporters import NotebookExporter
 from nbconvert.preprocessors import ClearOutputPreprocessor, TagRemovePreprocessor
@@ -9,6 +9,7 @@ from ..preprocessors import (
     FacilitatorTagsPreprocessor,
     HideCodePreprocessor,
     ParticipantMetadataPreprocessor,
+    PollCellsPreprocessor,
     PrivacyPreprocessor,
 )
 from .context import ContentContextMixin
@@ -32,5 +33,25 @@ class ParticipantNotebookExporter(ContentContextMixin, NotebookExporter):
             CitationPreprocessor(append_sources_cell=True),
             HideCodePreprocessor(),
             ParticipantMetadataPreprocessor(),
+            PrivacyPreprocessor(),
+        ]
+
+
+class FacilitatorNotebookExporter(ContentContextMixin, NotebookExporter):
+    """The whole session with facilitator notes, plus a room poll after every question."""
+
+    export_from_notebook = "dpskit facilitator notebook"
+
+    @default("file_extension")
+    def _file_extension_default(self):
+        return ".facilitator.ipynb"
+
+    @default("preprocessors")
+    def _default_preprocessors(self):
+        return [
+            ClearOutputPreprocessor(enabled=True),
+            PollCellsPreprocessor(),
+            CitationPreprocessor(append_sources_cell=True),
+            HideCodePreprocessor(),
             PrivacyPreprocessor(),
         ]

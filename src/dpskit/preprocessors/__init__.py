@@ -1,6 +1,11 @@
 """nbconvert preprocessors: small, configurable by traitlets, each doing one thing."""
 
-from .audience import FacilitatorTagsPreprocessor, HideCodePreprocessor, ParticipantMetadataPreprocessor
+from .audience import (
+    FacilitatorTagsPreprocessor,
+    HideCodePreprocessor,
+    ParticipantMetadataPreprocessor,
+    PollCellsPreprocessor,
+)
 from .citations import CitationPreprocessor
 from .execute import ExecuteOncePreprocessor
 from .privacy import PrivacyPreprocessor
@@ -8,5 +13,5 @@ from .outputs import AudienceOutputPreprocessor
 
 __all__ = [
     "CitationPreprocessor", "ExecuteOncePreprocessor", "FacilitatorTagsPreprocessor", "HideCodePreprocessor",
-    "ParticipantMetadataPreprocessor",     "PrivacyPreprocessor", "AudienceOutputPreprocessor",
+    "ParticipantMetadataPreprocessor", "PollCellsPreprocessor", "PrivacyPreprocessor", "AudienceOutputPreprocessor",
 ]

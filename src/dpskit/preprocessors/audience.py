@@ -50,3 +50,26 @@ class ParticipantMetadataPreprocessor(Preprocessor):
         session = nb.metadata.get("dpskit", {})
         nb.metadata["dpskit"] = {key: value for key, value in session.items() if key in self.keep}
         return nb, resources
+
+
+class PollCellsPreprocessor(Preprocessor):
+    """For the facilitator's notebook: after each `quiz("id")` cell, a `poll("id")` cell to
+    tally the room's show of hands."""
+
+    enabled = Bool(True).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from nbformat.v4 import new_code_cell
+
+        from ..content import notebook_calls
+
+        cells = []
+        for cell in nb.cells:
+            cells.append(cell)
+            if cell.cell_type != "code":
+                continue
+            for name, args, _kwargs in notebook_calls(cell.source):
+                if name == "quiz":
+                    cells.extend(new_code_cell(f"poll({quiz_id!r})", metadata={"tags": ["facilitator", "poll"]}) for quiz_id in args)
+        nb.cells = cells
+        return nb, resources
