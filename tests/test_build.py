@@ -20,7 +20,7 @@ def run(*args: str):
 def test_build_writes_every_format_and_an_index(mini_build):
     expected = {
         "index.html", "slides/01-mini.slides.html", "handouts/01-mini.handout.html",
-        "guide/01-mini.guide.html", "notebooks/01-mini.ipynb", "guide/01-mini.facilitator.ipynb",
+        "guide/01-mini.guide.html", "notebooks/01-mini.ipynb", "guide/01-mini.facilitator.ipynb", "cards/pocket-card.html",
     }
     assert {p.relative_to(mini_build).as_posix() for p in mini_build.rglob("*") if p.is_file()} == expected
     index = (mini_build / "index.html").read_text()

@@ -90,9 +90,13 @@ def build(
                 target.write_text(body, encoding="utf-8")
                 result.files.append(out / output_path(fmt, session.id))
                 report(session.id, fmt)
+        from .cards import write_pocket_card
         from .index import write_index
 
-        write_index(staging, content, selected, formats)
+        card = write_pocket_card(staging, content)
+        if card is not None:
+            result.files.append(out / card.relative_to(staging))
+        write_index(staging, content, selected, formats, card=card.relative_to(staging).as_posix() if card else None)
         result.files.append(out / "index.html")
         _replace(staging, out)
     except BaseException:

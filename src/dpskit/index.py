@@ -9,7 +9,7 @@ from .exporters.context import agenda_table, build_date
 from .render import asset, environment
 
 
-def write_index(folder: Path, content: Content, sessions, formats) -> Path:
+def write_index(folder: Path, content: Content, sessions, formats, card: str | None = None) -> Path:
     from .build import output_path
 
     entries = [
@@ -21,7 +21,7 @@ def write_index(folder: Path, content: Content, sessions, formats) -> Path:
         for session in sessions
     ]
     html = environment().get_template("index.html.j2").render(
-        content=content, entries=entries, page_css=asset("page.css"), build_date=build_date(),
+        content=content, entries=entries, card=card, page_css=asset("page.css"), build_date=build_date(),
     )
     target = folder / "index.html"
     target.write_text(html, encoding="utf-8")
