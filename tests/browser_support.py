@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
 ]
 SYSTEM_CHROMIUMS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 NO_CHROMIUM = (
-    "BROWSER TESTS SKIPPED: no Chromium found. Install Debian's 'chromium' package "
+    "no Chromium found. Install Debian's 'chromium' package "
     "(apt-get install chromium) or point DPSKIT_CHROMIUM at a Chromium binary. "
     "Offline loading, quizzes, speaker view and accessibility were NOT checked."
 )

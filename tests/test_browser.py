@@ -33,6 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "build" / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 ORIGINS = ("file", "http")
+SEEN = {"requests": 0, "non_local": 0}  # every request checked by assert_clean, all tests together
 
 
 def _session_ids() -> list[str]:
@@ -43,13 +44,17 @@ def _session_ids() -> list[str]:
     return [s.id for s in content.sessions]
 
 
+def _pages(session_ids: list[str]) -> list[str]:
+    """index.html plus every HTML format of every session (slides, handout, guide, ...)."""
+    from dpskit.build import FORMATS, output_path
+
+    html = [fmt for fmt, (_, _, suffix) in FORMATS.items() if suffix.endswith(".html")]
+    return ["index.html"] + [output_path(fmt, sid).as_posix() for sid in session_ids for fmt in html]
+
+
 SESSIONS = _session_ids()
-DECKS = [f"slides/{sid}.slides.html" for sid in SESSIONS]
-PAGES = ["index.html"] + [
-    relative
-    for sid in SESSIONS
-    for relative in (f"slides/{sid}.slides.html", f"handouts/{sid}.handout.html", f"guide/{sid}.guide.html")
-]
+PAGES = _pages(SESSIONS)
+DECKS = [p for p in PAGES if p.startswith("slides/")]
 
 
 def page_name(relative: str) -> str:
@@ -71,8 +76,8 @@ def browser():
         if executable is None:
             message = f"{NO_CHROMIUM} ({how})"
             if in_ci():
-                pytest.fail(f"CI=true but {message}", pytrace=False)
-            pytest.skip(message)
+                pytest.fail(f"BROWSER TESTS CANNOT RUN and CI requires them: {message}", pytrace=False)
+            pytest.skip(f"BROWSER TESTS SKIPPED: {message}")
         with tempfile.TemporaryDirectory(prefix="dpskit-chromium-") as profile:
             context = playwright.chromium.launch_persistent_context(
                 profile,
@@ -108,6 +113,8 @@ def report():
         "page_loads": len(data["pages"]),
         "requests": sum(entry["requests"] for entry in data["pages"].values()),
         "non_local_requests": sum(entry["non_local"] for entry in data["pages"].values()),
+        "requests_checked_in_all_tests": SEEN["requests"],
+        "non_local_in_all_tests": SEEN["non_local"],
     }
     (ARTIFACTS / "browser-report.json").write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
     lines = []
@@ -136,6 +143,8 @@ def open_page(context, url: str, *, log: PageLog | None = None):
 
 def assert_clean(log: PageLog, origin: str, what: str) -> None:
     outside = [u for u in log.requests if not is_local(u, origin)]
+    SEEN["requests"] += len(log.requests)
+    SEEN["non_local"] += len(outside)
     assert not outside, f"{what} asked for something outside its own origin: {outside}"
     assert not log.failed, f"{what}: failed requests {log.failed}"
     assert not log.console_errors, f"{what}: console errors {log.console_errors}"
@@ -249,6 +258,21 @@ def assert_right_feedback(form, key: dict, what: str) -> None:
     assert form.evaluate("f => f.classList.contains('dpskit-right')")
 
 
+ON_SCREEN = """(el) => { const r = el.getBoundingClientRect();
+    if (r.height === 0 || r.top < -1 || r.bottom > innerHeight + 1 || r.left < -1 || r.right > innerWidth + 1) return false;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 40));
+    return !!hit && el.contains(hit); }"""
+
+
+def wait_on_screen(page, selector: str, what: str) -> None:
+    """Inside the viewport and not clipped away (hit-testing finds it): what the room actually sees."""
+    try:
+        page.wait_for_function(f"(s) => ({ON_SCREEN})(document.querySelector(s))", arg=selector, timeout=3_000)
+    except Exception:  # noqa: BLE001 - Playwright's TimeoutError; report where the element was instead
+        box = page.evaluate("(s) => JSON.stringify(document.querySelector(s).getBoundingClientRect())", selector)
+        pytest.fail(f"{what}: not on screen (box {box}, viewport {page.viewport_size})")
+
+
 def feedback_region_is_live(form) -> None:
     region = form.locator(".dpskit-quiz-feedback")
     assert region.get_attribute("role") == "status" and region.get_attribute("aria-live") in ("polite", "assertive")
@@ -272,6 +296,8 @@ def quiz_by_mouse(page, form_id: str, key: dict, kind: str) -> None:
                 break
     form.locator(".dpskit-quiz-check").click()
     assert_right_feedback(form, key, what)
+    if page.locator(".reveal").count():
+        wait_on_screen(page, f"#{form_id} .dpskit-quiz-explanation", f"{what}: the explanation after Check")
 
 
 def active(page) -> str:
@@ -333,6 +359,7 @@ def test_quizzes_by_mouse_and_keyboard_keep_nothing(browser, server, repo_build,
         if not forms:
             assert not relative.startswith("slides/"), "every real deck has quizzes"
             assert page.locator("[data-key]").count() == 0, "an answer key without a quiz form"
+            assert_clean(log, origin_of(origin, server), relative)
             return
         keys = {form_id: quiz_key(data_key) for form_id, _, data_key in forms}
         for form_id, kind, _ in forms:
@@ -393,6 +420,7 @@ def test_every_slide_and_answer_fragment_is_reachable(browser, repo_build, relat
                 if form_id not in filled:  # just shown: wait for the fade-in, then read what a viewer sees
                     fragment = page.locator(f'[data-answer-for="{form_id}"]')
                     fragment.wait_for(state="visible")
+                    wait_on_screen(page, f'[data-answer-for="{form_id}"]', f"{form_id}: the answer fragment")
                     page.wait_for_function(
                         "(id) => document.querySelector(`[data-answer-for='${id}']`).innerText.trim() !== ''", arg=form_id
                     )
@@ -443,15 +471,18 @@ def test_speaker_view_shows_the_notes(browser, server, repo_build, report, relat
             arg=notes,
             timeout=15_000,
         )
-        current = speaker.frame_locator("#current-slide iframe")
-        current.locator(".reveal.ready").wait_for(state="attached")
+        current = speaker.locator("#current-slide iframe").element_handle().content_frame()
+        current.wait_for_selector(".reveal.ready", state="attached")
+        current.wait_for_function(
+            "(at) => { const i = Reveal.getIndices(); return i.h + '/' + (i.v || 0) === at; }", arg=target["at"]
+        )
         report["speaker_view"][f"{page_name(relative)}-{origin}"] = {"slide": target["at"], "notes_chars": len(notes)}
         time.sleep(0.3)  # let the preview iframes settle so their errors (if any) are seen
         expected = origin_of(origin, server)
-        outside = [u for u in everything.requests if not is_local(u, expected)]
-        assert not outside, f"speaker view asked for something outside: {outside}"
-        assert not speaker_log.console_errors and not speaker_log.page_errors, (speaker_log.console_errors, speaker_log.page_errors)
-        assert_clean(log, expected, relative)
+        assert any("receiver" in u for u in everything.requests), "the speaker view's previews never loaded the deck"
+        assert_clean(everything, expected, f"{relative} with its speaker view")  # deck, popup and its iframes
+        errors = log.console_errors + log.page_errors + speaker_log.console_errors + speaker_log.page_errors
+        assert not errors and not log.failed and not speaker_log.failed, (errors, log.failed, speaker_log.failed)
     finally:
         browser.remove_listener("request", listener)
         if speaker:

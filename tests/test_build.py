@@ -18,14 +18,17 @@ def run(*args: str):
 
 
 def test_build_writes_every_format_and_an_index(mini_build):
-    expected = {
-        "index.html", "slides/01-mini.slides.html", "handouts/01-mini.handout.html",
-        "guide/01-mini.guide.html", "notebooks/01-mini.ipynb", "guide/01-mini.facilitator.ipynb", "cards/pocket-card.html",
+    pages = {
+        "slides/01-mini.slides.html", "handouts/01-mini.handout.html", "guide/01-mini.guide.html",
+        "notebooks/01-mini.ipynb", "guide/01-mini.facilitator.ipynb", "cards/pocket-card.html", "guide/answer-key.html",
     }
-    assert {p.relative_to(mini_build).as_posix() for p in mini_build.rglob("*") if p.is_file()} == expected
+    pdfs = {"slides/01-mini.slides.pdf", "handouts/01-mini.handout.pdf", "guide/01-mini.guide.pdf",
+            "cards/pocket-card.pdf", "guide/answer-key.pdf"}
+    files = {p.relative_to(mini_build).as_posix() for p in mini_build.rglob("*") if p.is_file()}
+    assert files == pages | pdfs | {"index.html", ".dpskit-manifest.json"}
     index = (mini_build / "index.html").read_text()
-    for link in expected - {"index.html"}:
-        assert f'href="{link}"' in index
+    for link in pages | pdfs:
+        assert f'href="{link}"' in index, link
 
 
 def test_failing_cell_names_session_and_cell_and_keeps_previous_build(mini_root):
@@ -47,10 +50,15 @@ def test_failing_cell_names_session_and_cell_and_keeps_previous_build(mini_root)
 def test_rebuild_with_nothing_changed_executes_nothing(mini_root):
     first = build(mini_root, mini_root / "build", formats=["slides"])
     second = build(mini_root, mini_root / "build", formats=["slides"])
-    assert first.executed == ["01-mini"] and second.executed == [] and second.cached == ["01-mini"]
+    assert first.executed == ["01-mini"] and second.executed == [] and second.up_to_date and not second.rendered
     (mini_root / "data/glossary.csv").write_text((mini_root / "data/glossary.csv").read_text() + "Subpoena,A court order.,terry-1968\n")
     third = build(mini_root, mini_root / "build", formats=["slides"])
     assert third.executed == ["01-mini"], "a data change must invalidate the cache"
+    assert "slides/01-mini.slides.html" in third.rendered
+    (mini_root / "build" / "slides/01-mini.slides.html").unlink()
+    fourth = build(mini_root, mini_root / "build", formats=["slides"])
+    assert fourth.executed == [] and fourth.cached == ["01-mini"], "a missing output is rebuilt from the execution cache"
+    assert (mini_root / "build" / "slides/01-mini.slides.html").is_file()
 
 
 def test_cli_check_lists_every_error_with_file_and_line(mini_root, monkeypatch):

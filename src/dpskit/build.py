@@ -1,16 +1,22 @@
-"""The pipeline: validate, execute each session once, render every format in one process."""
+"""The pipeline: validate, execute each session once, render every format in one process.
+
+Outputs are reused from the previous build when nothing they depend on changed (same
+session key, same settings), so a rebuild with nothing changed executes and renders nothing.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import tempfile
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import nbformat
 
@@ -25,7 +31,9 @@ FORMATS: dict[str, tuple[str, str, str]] = {
     "facilitator-notebook": ("dpskit.exporters:FacilitatorNotebookExporter", "guide", ".facilitator.ipynb"),
 }
 SOURCE_FORMATS = {"notebook", "facilitator-notebook"}  # exported from the source notebook, not the executed one
+PDF_OF = {"handout": "handouts/{id}.handout.pdf", "guide": "guide/{id}.guide.pdf", "slides": "slides/{id}.slides.pdf"}
 CACHE_FOLDER = ".dpskit-cache"
+MANIFEST = ".dpskit-manifest.json"
 
 
 @dataclass
@@ -34,6 +42,11 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     executed: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    archive: Path | None = None
+    up_to_date: bool = False
     seconds: float = 0.0
 
 
@@ -42,11 +55,15 @@ def output_path(fmt: str, session_id: str) -> Path:
     return Path(folder) / f"{session_id}{suffix}"
 
 
-def _exporter(fmt: str):
+def _exporter(fmt: str, **traits: Any):
     from importlib import import_module
 
-    module, name = FORMATS[fmt][0].split(":")
-    return getattr(import_module(module), name)()
+    module, name = FORMATS[fmt][0].split(":") if fmt in FORMATS else ("dpskit.exporters", fmt)
+    return getattr(import_module(module), name)(**traits)
+
+
+def _hash(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def build(
@@ -55,55 +72,138 @@ def build(
     *,
     sessions: Iterable[str] | None = None,
     formats: Iterable[str] | None = None,
+    workshop: Path | None = None,
+    pdf: bool | None = None,
     use_cache: bool = True,
     on_progress: Callable[[str, str], None] | None = None,
 ) -> BuildResult:
     """Build into a temporary folder and move it into place only when everything worked,
-    so a failure leaves the previous build untouched."""
+    so a failure leaves the previous build untouched. With a workshop file, the pack goes to
+    build/<workshop-slug>/ with an agenda, the workshop's contacts and a .zip beside it."""
+    from .execute import cache_key, inputs_digest
+    from .pdf import weasyprint_available
+
     started = time.perf_counter()
     content = load_valid_content(root)
-    out = Path(out or content.root / "build").resolve()
+    result = BuildResult(out=Path())
+    plan = None
+    if workshop is not None:
+        from .workshop import agenda, agenda_warnings, load_workshop, summarize_agenda
+
+        plan, warnings = load_workshop(Path(workshop), content)
+        result.warnings += warnings
+        frame = agenda(plan, content)
+        result.warnings += agenda_warnings(summarize_agenda(frame, plan), plan)
+        sessions = sessions or plan.sessions
+    out = Path(out or content.root / "build" / (plan.slug if plan else "")).resolve()
+    result.out = out
     selected = _select(content, sessions)
     formats = list(formats or FORMATS)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown format(s): {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    if pdf is None:
+        pdf = weasyprint_available()
+        if not pdf:
+            result.warnings.append("WeasyPrint (or the system's pango) is not installed: no PDFs this time. `pip install dpskit[pdf]`.")
     report = on_progress or (lambda session_id, step: None)
-    result = BuildResult(out=out)
-    cache_dir = content.root / CACHE_FOLDER / "executed" if use_cache else None
+    settings = {"formats": formats, "pdf": pdf, "workshop": _workshop_dict(plan), "sessions": [s.id for s in selected]}
+    digest = inputs_digest(content)
+    keys = {s.id: cache_key(s.notebook, content, digest) for s in selected}
+    wanted = _wanted_outputs(selected, formats, pdf, content, keys, settings)
+    previous = _read_manifest(out)
+    stale = {rel for rel, key in wanted.items() if previous.get(rel) != key or not (out / rel).is_file()}
+    archive = out.parent / f"{out.name}.zip" if plan else None
+    if not stale and (archive is None or archive.is_file()):
+        result.up_to_date, result.reused = True, sorted(wanted)
+        result.files = [out / rel for rel in sorted(wanted)]
+        result.archive, result.seconds = archive, time.perf_counter() - started
+        return result
 
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        executed = _execute_all(content, selected, cache_dir, formats, report, result)
-        exporters = {fmt: _exporter(fmt) for fmt in formats}
-        for session in selected:
-            for fmt in formats:
-                target = staging / output_path(fmt, session.id)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                source = nbformat.read(session.notebook, as_version=4) if fmt in SOURCE_FORMATS else executed[session.id]
-                resources = {
-                    "metadata": {"name": session.id, "path": str(session.notebook.parent)},
-                    "dpskit": {"content": content, "executed": True},
-                }
-                body, _ = exporters[fmt].from_notebook_node(source, resources)
-                target.write_text(body, encoding="utf-8")
-                result.files.append(out / output_path(fmt, session.id))
-                report(session.id, fmt)
-        from .cards import write_pocket_card
-        from .index import write_index
+        for rel in sorted(set(wanted) - stale):
+            _reuse(out / rel, staging / rel)
+            result.reused.append(rel)
+        to_render = [s for s in selected if any(rel in stale for rel in _session_outputs(s.id, formats, pdf))]
+        cache_dir = content.root / CACHE_FOLDER / "executed" if use_cache else None
+        needs_run = [s for s in to_render if any(rel in stale for fmt in formats if fmt not in SOURCE_FORMATS
+                                                for rel in _format_outputs(fmt, s.id, pdf))]
+        executed = _execute_all(content, needs_run, cache_dir, keys, report, result)
+        context = {"content": content, "executed": True, "workshop": settings["workshop"]}
+        if plan is not None:
+            context["agendas"] = _session_agendas(frame)
+        pdf_jobs = _render_sessions(to_render, formats, pdf, stale, executed, context, staging, plan, report, result)
+        pdf_jobs += _render_shared(content, selected, formats, pdf, stale, staging, plan, frame if plan else None, result)
+        if pdf_jobs:
+            from .pdf import render_pdfs
 
-        card = write_pocket_card(staging, content)
-        if card is not None:
-            result.files.append(out / card.relative_to(staging))
-        write_index(staging, content, selected, formats, card=card.relative_to(staging).as_posix() if card else None)
-        result.files.append(out / "index.html")
+            render_pdfs(pdf_jobs)
+            result.rendered += [job.target.relative_to(staging).as_posix() for job in pdf_jobs]
+        (staging / MANIFEST).write_text(json.dumps(wanted, indent=1, sort_keys=True))
         _replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    result.files = [out / rel for rel in sorted(wanted)]
+    if archive is not None:
+        result.archive = _zip(out, archive)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _workshop_dict(plan) -> dict[str, Any] | None:
+    if plan is None:
+        return None
+    data = asdict(plan)
+    data.pop("source", None)
+    return data
+
+
+def _format_outputs(fmt: str, session_id: str, pdf: bool) -> list[str]:
+    rels = [output_path(fmt, session_id).as_posix()]
+    if pdf and fmt in PDF_OF:
+        rels.append(PDF_OF[fmt].format(id=session_id))
+    return rels
+
+
+def _session_outputs(session_id: str, formats: list[str], pdf: bool) -> list[str]:
+    return [rel for fmt in formats for rel in _format_outputs(fmt, session_id, pdf)]
+
+
+def _shared_outputs(content: Content, formats: list[str], pdf: bool, plan) -> list[str]:
+    rels = ["index.html"]
+    if content.pocket_card is not None:
+        rels += ["cards/pocket-card.html"] + (["cards/pocket-card.pdf"] if pdf else [])
+    if "guide" in formats:
+        rels += ["guide/answer-key.html"] + (["guide/answer-key.pdf"] if pdf else [])
+    if plan is not None:
+        rels.append("agenda.csv")
+    return rels
+
+
+def _wanted_outputs(selected, formats, pdf, content, keys, settings) -> dict[str, str]:
+    """Every file this build makes, with the key of everything it depends on."""
+    wanted = {rel: _hash(keys[s.id], rel, settings) for s in selected for rel in _session_outputs(s.id, formats, pdf)}
+    everything = _hash(sorted(keys.items()), settings)
+    wanted.update({rel: _hash(everything, rel) for rel in _shared_outputs(content, formats, pdf, None if settings["workshop"] is None else True)})
+    return wanted
+
+
+def _read_manifest(out: Path) -> dict[str, str]:
+    try:
+        return json.loads((out / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _reuse(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _select(content: Content, sessions: Iterable[str] | None):
@@ -114,28 +214,101 @@ def _select(content: Content, sessions: Iterable[str] | None):
     missing = [s for s in wanted if s not in known]
     if missing:
         raise ValueError(f"unknown session id(s): {', '.join(missing)}; known: {', '.join(sorted(known))}")
-    return [s for s in content.sessions if s.id in wanted]
+    return [next(s for s in content.sessions if s.id == session_id) for session_id in dict.fromkeys(wanted)]
 
 
-def _execute_all(content, selected, cache_dir, formats, report, result) -> dict[str, nbformat.NotebookNode]:
+def _execute_all(content, sessions, cache_dir, keys, report, result) -> dict[str, nbformat.NotebookNode]:
     """Execute sessions that need it, in parallel across cores (each its own kernel)."""
     from .execute import executed_session
 
-    if set(formats) <= SOURCE_FORMATS:
-        return {}
-
     def run(session):
-        nb, from_cache = executed_session(session.notebook, content, session_id=session.id, cache_dir=cache_dir)
+        nb, from_cache = executed_session(session.notebook, content, session_id=session.id, cache_dir=cache_dir, key=keys[session.id])
         report(session.id, "cached" if from_cache else "executed")
         return session.id, nb, from_cache
 
-    workers = max(1, min(len(selected), os.cpu_count() or 1))
-    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else nullcontext()
-    with pool:
-        outcomes = list(pool.map(run, selected)) if workers > 1 else [run(s) for s in selected]
+    workers = max(1, min(len(sessions), os.cpu_count() or 1))
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            outcomes = list(pool.map(run, sessions))
+    else:
+        outcomes = [run(s) for s in sessions]
     for session_id, _, from_cache in outcomes:
         (result.cached if from_cache else result.executed).append(session_id)
     return {session_id: nb for session_id, nb, _ in outcomes}
+
+
+def _session_agendas(frame) -> dict[str, dict[str, Any]]:
+    """Each session's slice of the day's agenda, with real clock times, for its guide."""
+    from .exporters.context import agenda_rows
+
+    return {session_id: agenda_rows(part) for session_id, part in frame[frame["kind"] != "break"].groupby("session_id", sort=False)}
+
+
+def _render_sessions(sessions, formats, pdf, stale, executed, context, staging, plan, report, result):
+    from .pdf import PdfJob
+
+    exporters = {fmt: _exporter(fmt) for fmt in formats}
+    footer = _footer(context["content"], plan)
+    paper = plan.paper if plan else "letter"
+    jobs = []
+    for session in sessions:
+        resources = {"metadata": {"name": session.id, "path": str(session.notebook.parent)}, "dpskit": context}
+        for fmt in formats:
+            rels = _format_outputs(fmt, session.id, pdf)
+            if not any(rel in stale for rel in rels):
+                continue
+            source = nbformat.read(session.notebook, as_version=4) if fmt in SOURCE_FORMATS else executed[session.id]
+            body, _ = exporters[fmt].from_notebook_node(source, resources)
+            target = staging / rels[0]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(body, encoding="utf-8")
+            result.rendered.append(rels[0])
+            if len(rels) > 1:
+                html = body
+                if fmt == "slides":
+                    html, _ = _exporter("SlidesPrintExporter", with_notes=True).from_notebook_node(source, resources)
+                jobs.append(PdfJob(html=html, target=staging / rels[1], paper=paper, landscape=fmt == "slides", footer=footer))
+            report(session.id, fmt)
+    return jobs
+
+
+def _footer(content: Content, plan) -> str:
+    hotline = (plan.contacts.get("legal_hotline") if plan else "") or "________"
+    short = content.disclaimer.short if content.disclaimer else ""
+    return f"{short} Legal hotline: {hotline}"
+
+
+def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame, result):
+    """The landing page, pocket cards, the combined answer key and the agenda CSV."""
+    from .cards import render_pocket_card
+    from .index import render_answer_key, render_index
+    from .pdf import PdfJob
+
+    paper = plan.paper if plan else "letter"
+    footer = _footer(content, plan)
+    pages: dict[str, str] = {}
+    jobs = []
+    if "cards/pocket-card.html" in stale or "cards/pocket-card.pdf" in stale:
+        if content.pocket_card is not None:
+            pages["cards/pocket-card.html"] = render_pocket_card(content, plan.contacts if plan else None, paper)
+            if pdf:
+                jobs.append(PdfJob(pages["cards/pocket-card.html"], staging / "cards/pocket-card.pdf", paper=paper,
+                                   with_page_numbers=False, margins=False))
+    if "guide" in formats and ("guide/answer-key.html" in stale or "guide/answer-key.pdf" in stale):
+        pages["guide/answer-key.html"] = render_answer_key(content, selected)
+        if pdf:
+            jobs.append(PdfJob(pages["guide/answer-key.html"], staging / "guide/answer-key.pdf", paper=paper, footer=footer))
+    if "index.html" in stale:
+        pages["index.html"] = render_index(content, selected, formats, pdf=pdf, card=content.pocket_card is not None,
+                                           plan=plan, frame=frame, warnings=result.warnings)
+    if frame is not None and "agenda.csv" in stale:
+        frame.drop(columns=["session_id"]).to_csv(staging / "agenda.csv", index=False)
+        result.rendered.append("agenda.csv")
+    for rel, html in pages.items():
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (staging / rel).write_text(html, encoding="utf-8")
+        result.rendered.append(rel)
+    return jobs
 
 
 def _replace(staging: Path, out: Path) -> None:
@@ -147,3 +320,16 @@ def _replace(staging: Path, out: Path) -> None:
     staging.rename(out)
     if previous is not None:
         shutil.rmtree(previous, ignore_errors=True)
+
+
+def _zip(folder: Path, archive: Path) -> Path:
+    """The whole pack in one file to copy or send; written beside it, then moved into place."""
+    partial = archive.with_suffix(".zip.partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as bundle:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.name != MANIFEST:
+                info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", date_time=(2026, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                bundle.writestr(info, path.read_bytes())
+    partial.replace(archive)
+    return archive

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
-
 from .content import Content
 from .exporters.context import build_date
 from .render import environment
@@ -29,12 +27,3 @@ def render_pocket_card(content: Content, contacts: dict[str, str] | None = None,
         language=content.language,
         build_date=build_date(),
     )
-
-
-def write_pocket_card(folder: Path, content: Content, contacts: dict[str, str] | None = None, paper: str = "letter") -> Path | None:
-    if content.pocket_card is None:
-        return None
-    target = folder / "cards" / "pocket-card.html"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_pocket_card(content, contacts, paper), encoding="utf-8")
-    return target

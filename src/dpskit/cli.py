@@ -44,10 +44,13 @@ def check(root: Path | None) -> None:
 @click.option("--sessions", "-s", multiple=True, help="Session id to build (repeatable; default: all).")
 @click.option("--formats", "-f", multiple=True, type=click.Choice(FORMAT_NAMES), help="Format to build (repeatable; default: all).")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: build/).")
+@click.option("--workshop", "-w", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="A workshop.yml: its sessions, agenda and contacts; the pack goes to build/<date-title>/ plus a .zip.")
+@click.option("--pdf/--no-pdf", default=None, help="Also render PDFs (default: when WeasyPrint is installed).")
 @click.option("--no-cache", is_flag=True, help="Execute every session even if nothing changed.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only problems.")
 @click.pass_obj
-def build(root: Path | None, sessions, formats, out, no_cache, quiet) -> None:
+def build(root: Path | None, sessions, formats, out, workshop, pdf, no_cache, quiet) -> None:
     """Check the content, execute each session once and write every format plus index.html."""
     from .build import build as run_build
     from .content import InvalidContent, find_root
@@ -55,10 +58,8 @@ def build(root: Path | None, sessions, formats, out, no_cache, quiet) -> None:
 
     root = root or find_root()
     try:
-        if quiet:
-            result = run_build(root, out, sessions=sessions, formats=formats, use_cache=not no_cache)
-        else:
-            result = _build_with_progress(run_build, root, out, sessions, formats, not no_cache)
+        options = {"sessions": sessions, "formats": formats, "workshop": workshop, "pdf": pdf, "use_cache": not no_cache}
+        result = run_build(root, out, **options) if quiet else _build_with_progress(run_build, root, out, options)
     except InvalidContent as exc:
         _report_errors(exc.errors)
         click.secho("Nothing was built.", fg="red", err=True)
@@ -67,28 +68,33 @@ def build(root: Path | None, sessions, formats, out, no_cache, quiet) -> None:
         click.secho(f"Build failed: {exc}", fg="red", err=True)
         click.secho("The previous build was left untouched.", err=True)
         sys.exit(1)
-    if not quiet:
-        click.echo(f"Built {len(result.files)} files into {result.out} in {result.seconds:.1f} s "
-                   f"(executed: {', '.join(result.executed) or 'none'}; from cache: {', '.join(result.cached) or 'none'}).")
+    for warning in result.warnings:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
+    if quiet:
+        return
+    if result.up_to_date:
+        click.echo(f"Up to date: {len(result.files)} files in {result.out} ({result.seconds:.2f} s; nothing changed).")
+        return
+    click.echo(f"Built {result.out} in {result.seconds:.1f} s: {len(result.rendered)} files rendered, {len(result.reused)} unchanged "
+               f"(executed: {', '.join(result.executed) or 'none'}; from cache: {', '.join(result.cached) or 'none'}).")
+    if result.archive:
+        click.echo(f"Pack archive: {result.archive}")
 
 
-def _build_with_progress(run_build, root, out, sessions, formats, use_cache):
+def _build_with_progress(run_build, root, out, options):
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .content import load_valid_content
-
-    content = load_valid_content(root)
-    chosen = [s for s in content.sessions if not sessions or s.id in sessions]
-    steps_per_session = 1 + len(formats or FORMAT_NAMES)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), transient=False) as progress:
-        tasks = {s.id: progress.add_task(s.id, total=steps_per_session) for s in chosen}
+        tasks: dict[str, int] = {}
+        steps = 1 + len(options["formats"] or FORMAT_NAMES)
 
         def on_progress(session_id: str, step: str) -> None:
-            if session_id in tasks:
-                progress.update(tasks[session_id], advance=1, description=f"{session_id}: {step}")
+            if session_id not in tasks:
+                tasks[session_id] = progress.add_task(session_id, total=steps)
+            progress.update(tasks[session_id], advance=1, description=f"{session_id}: {step}")
 
-        return run_build(root, out, sessions=sessions, formats=formats, use_cache=use_cache, on_progress=on_progress)
+        return run_build(root, out, on_progress=on_progress, **options)
 
 
 def main(args: list[str] | None = None) -> None:

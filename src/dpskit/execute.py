@@ -18,18 +18,24 @@ class SessionExecutionError(Exception):
     """A cell failed: names the session, the cell and the exception."""
 
 
-def cache_key(notebook: Path, content: Content) -> str:
-    """Everything that can change an executed result: the notebook, every data file and dpskit itself."""
-    digest = hashlib.sha256()
-    digest.update(f"dpskit {__version__} python {sys.version_info[:2]}".encode())
+def inputs_digest(content: Content) -> str:
+    """Everything besides a notebook that can change a build's results: the manifest, data,
+    authored guides, dpskit's code, templates and assets, and the Python version."""
+    digest = hashlib.sha256(f"dpskit {__version__} python {sys.version_info[:2]}".encode())
     package = Path(__file__).parent
-    inputs = [notebook, content.root / "curriculum.yml"]
-    inputs += sorted(p for p in (content.root / "data").rglob("*") if p.is_file())
-    inputs += sorted(p for p in package.rglob("*") if p.suffix in {".py", ".j2", ".js", ".css", ".json"})
-    for path in inputs:
-        digest.update(path.as_posix().encode() if path.is_relative_to(package) else path.name.encode())
+    templates = Path(__file__).resolve().parents[2] / "export" / "templates"
+    roots = [content.root / "data", content.root / "facilitator_guides", package, templates]
+    files = [content.root / "curriculum.yml"] + [p for root in roots if root.is_dir() for p in sorted(root.rglob("*"))
+                                                   if p.is_file() and "__pycache__" not in p.parts]
+    for path in files:
+        digest.update(path.as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def cache_key(notebook: Path, content: Content, digest: str | None = None) -> str:
+    """A session's key: its notebook plus every shared input (see `inputs_digest`)."""
+    return hashlib.sha256((digest or inputs_digest(content)).encode() + notebook.read_bytes()).hexdigest()
 
 
 def _kernel_manager():
@@ -68,11 +74,12 @@ def execute_notebook(notebook: Path, content: Content, *, session_id: str, timeo
     return nb
 
 
-def executed_session(notebook: Path, content: Content, *, session_id: str, cache_dir: Path | None) -> tuple[nbformat.NotebookNode, bool]:
+def executed_session(notebook: Path, content: Content, *, session_id: str, cache_dir: Path | None,
+                     key: str | None = None) -> tuple[nbformat.NotebookNode, bool]:
     """The executed notebook and whether it came from the cache."""
     if cache_dir is None:
         return execute_notebook(notebook, content, session_id=session_id), False
-    cached = cache_dir / f"{session_id}-{cache_key(notebook, content)[:24]}.ipynb"
+    cached = cache_dir / f"{session_id}-{(key or cache_key(notebook, content))[:24]}.ipynb"
     if cached.is_file():
         return nbformat.read(cached, as_version=4), True
     nb = execute_notebook(notebook, content, session_id=session_id)

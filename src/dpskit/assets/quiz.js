@@ -86,9 +86,14 @@
     var retry = form.querySelector(".dpskit-quiz-retry");
     retry.hidden = false;
     retry.focus();
+    bringIntoView(feedback);
     (attempts[form.getAttribute("data-quiz-id")] = attempts[form.getAttribute("data-quiz-id")] || []).push(right);
     updateScore();
   }
+  // On a deck, a quiz slide scrolls (see the slides template) and what was just revealed is
+  // brought into view, so the room sees feedback and answers that run past the slide's height.
+  function slideOf(node) { return node.closest(".reveal .slides section"); }
+  function bringIntoView(node) { if (slideOf(node)) { node.scrollIntoView({ block: "nearest" }); } }
   function retry(form) {
     inputs(form).forEach(function (i) { i.disabled = false; i.checked = false; });
     form.classList.remove("dpskit-right", "dpskit-wrong");
@@ -100,10 +105,12 @@
   function revealAnswer(fragment) {
     var form = document.getElementById(fragment.getAttribute("data-answer-for"));
     if (form && !fragment.hasChildNodes()) { fragment.appendChild(explanation(form, decode(form), messages(form), true)); }
+    bringIntoView(fragment);
   }
   function init() {
     document.querySelectorAll("form.dpskit-quiz:not([data-ready])").forEach(function (form) {
       form.setAttribute("data-ready", "");
+      if (slideOf(form)) { slideOf(form).classList.add("dpskit-quiz-slide"); }
       form.addEventListener("submit", function (event) { event.preventDefault(); check(form); });
       form.querySelector(".dpskit-quiz-retry").addEventListener("click", function () { retry(form); });
       // Space and Enter inside a quiz belong to its buttons and inputs: on a deck, reveal.js

@@ -20,6 +20,9 @@ MANIFEST = "curriculum.yml"
 CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*)\]")
 MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
 HTML_IMAGE = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.IGNORECASE)
+PLACEHOLDER = re.compile(r"\[\[(contact|workshop):([a-z_]+)\]\]")
+CONTACT_KEYS = ("legal_hotline", "nlg_chapter", "jail_support", "lawyer", "chapter")
+WORKSHOP_FIELDS = ("title", "date", "start", "end", "venue", "chapter")
 TIMELINE_CATEGORIES = {"surveillance", "prosecution", "law", "policy", "campus", "court"}
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -375,6 +378,10 @@ def _check_notebook(check: _Collector, content: Content, session: Session) -> No
             for source_id in CITATION.findall(cell.source):
                 if source_id not in content.sources:
                     check.add(path, None, key, f"citation [@{source_id}] is not in data/sources.yaml")
+            for kind, name in PLACEHOLDER.findall(cell.source):
+                allowed = CONTACT_KEYS if kind == "contact" else WORKSHOP_FIELDS
+                if name not in allowed:
+                    check.add(path, None, key, f"placeholder [[{kind}:{name}]] is unknown; use one of {', '.join(allowed)}")
             for image in MARKDOWN_IMAGE.finditer(cell.source):
                 if not image["alt"].strip():
                     check.add(path, None, key, f"image {image['src']} has no alt text")

@@ -3,6 +3,6 @@
 from .guide import GuideExporter
 from .handout import HandoutExporter
 from .notebook import FacilitatorNotebookExporter, ParticipantNotebookExporter
-from .slides import SlidesExporter
+from .slides import SlidesExporter, SlidesPrintExporter
 
-__all__ = ["FacilitatorNotebookExporter", "GuideExporter", "HandoutExporter", "ParticipantNotebookExporter", "SlidesExporter"]
+__all__ = ["FacilitatorNotebookExporter", "GuideExporter", "HandoutExporter", "ParticipantNotebookExporter", "SlidesExporter", "SlidesPrintExporter"]

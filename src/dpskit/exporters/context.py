@@ -40,33 +40,34 @@ def glossary_used(nb, content: Content) -> list:
 
 
 def agenda_frame(parts: list[dict[str, Any]]):
-    """The session's parts with a running clock from 0:00, built with pandas."""
+    """A session's parts with a running clock from 0:00 (no workshop start time), with pandas."""
     import pandas as pd
 
     frame = pd.DataFrame(parts, columns=["title", "phase", "kind", "minutes"]).fillna({"phase": ""})
-    frame["end"] = frame["minutes"].cumsum()
-    frame["start"] = frame["end"] - frame["minutes"]
-    return frame
+    ends = frame["minutes"].cumsum()
+    frame["start"] = (ends - frame["minutes"]).map(clock)
+    frame["end"] = ends.map(clock)
+    return frame.rename(columns={"title": "part"})
 
 
 def clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def agenda_table(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    frame = agenda_frame(parts)
-    rows = [
-        [f"{clock(r.start)}–{clock(r.end)}", r.title, r.phase, _(r.kind), r.minutes]
-        for r in frame.itertuples()
-    ]
+def agenda_rows(frame) -> dict[str, Any]:
+    """The guide's agenda table from a frame with start, end, part, phase, kind, minutes."""
     by_kind = frame.groupby("kind")["minutes"].sum()
     return {
         "columns": [_("Clock"), _("Part"), _("ADIDS phase"), _("Kind"), _("Minutes")],
-        "rows": rows,
+        "rows": [[f"{r.start}–{r.end}", r.part, r.phase, _(r.kind), int(r.minutes)] for r in frame.itertuples()],
         "teaching": int(by_kind.get("teaching", 0)),
         "activities": int(by_kind.get("activity", 0)),
         "total": int(frame["minutes"].sum()),
     }
+
+
+def agenda_table(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    return agenda_rows(agenda_frame(parts))
 
 
 class ContentContextMixin(LoggingConfigurable):
@@ -92,7 +93,7 @@ class ContentContextMixin(LoggingConfigurable):
             license=content.license,
             language=content.language,
             glossary=glossary_used(nb, content),
-            agenda=agenda_table(session.get("parts", [])) if session.get("parts") else None,
+            agenda=context.get("agendas", {}).get(session.get("id")) or (agenda_table(session["parts"]) if session.get("parts") else None),
             build_date=context.get("build_date") or build_date(),
             quiz_css=page_style(),
             quiz_js=page_script(),

@@ -9,6 +9,7 @@ from ..preprocessors import (
     FacilitatorTagsPreprocessor,
     HideCodePreprocessor,
     ParticipantMetadataPreprocessor,
+    PlaceholderPreprocessor,
     PollCellsPreprocessor,
     PrivacyPreprocessor,
 )
@@ -30,6 +31,7 @@ class ParticipantNotebookExporter(ContentContextMixin, NotebookExporter):
             FacilitatorTagsPreprocessor(),
             TagRemovePreprocessor(enabled=True, remove_cell_tags={"facilitator"}),
             ClearOutputPreprocessor(enabled=True),
+            PlaceholderPreprocessor(),
             CitationPreprocessor(append_sources_cell=True),
             HideCodePreprocessor(),
             ParticipantMetadataPreprocessor(),
@@ -51,6 +53,7 @@ class FacilitatorNotebookExporter(ContentContextMixin, NotebookExporter):
         return [
             ClearOutputPreprocessor(enabled=True),
             PollCellsPreprocessor(),
+            PlaceholderPreprocessor(),
             CitationPreprocessor(append_sources_cell=True),
             HideCodePreprocessor(),
             PrivacyPreprocessor(),

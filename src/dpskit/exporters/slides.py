@@ -1,7 +1,7 @@
 """reveal.js deck with speaker notes, one self-contained file that works from a USB stick."""
 
 from nbconvert.exporters import SlidesExporter as NbconvertSlidesExporter
-from traitlets import default
+from traitlets import Bool, default
 
 from .context import ContentContextMixin, template_basedirs
 from .reveal import reveal_assets
@@ -48,4 +48,20 @@ class SlidesExporter(ContentContextMixin, NbconvertSlidesExporter):
     def _init_resources(self, resources):
         resources = super()._init_resources(resources)
         resources["dpskit"]["reveal"] = reveal_assets(self.reveal_theme)
+        return resources
+
+
+class SlidesPrintExporter(SlidesExporter):
+    """The deck as plain pages for a PDF backup: one slide per page, notes if asked."""
+
+    export_from_notebook = None  # an intermediate for PDFs, not a format of its own
+    with_notes = Bool(False, help="print each slide's speaker notes under it").tag(config=True)
+
+    @default("template_name")
+    def _default_template_name(self):
+        return "dpskit_slides_print"
+
+    def _init_resources(self, resources):
+        resources = super()._init_resources(resources)
+        resources["dpskit"]["with_notes"] = self.with_notes
         return resources

@@ -10,8 +10,9 @@ from .citations import CitationPreprocessor
 from .execute import ExecuteOncePreprocessor
 from .privacy import PrivacyPreprocessor
 from .outputs import AudienceOutputPreprocessor
+from .placeholders import PlaceholderPreprocessor
 
 __all__ = [
     "CitationPreprocessor", "ExecuteOncePreprocessor", "FacilitatorTagsPreprocessor", "HideCodePreprocessor",
-    "ParticipantMetadataPreprocessor", "PollCellsPreprocessor", "PrivacyPreprocessor", "AudienceOutputPreprocessor",
+    "ParticipantMetadataPreprocessor", "PlaceholderPreprocessor", "PollCellsPreprocessor", "PrivacyPreprocessor", "AudienceOutputPreprocessor",
 ]

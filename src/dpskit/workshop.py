@@ -1,0 +1,134 @@
+"""One small file a facilitator edits: which sessions, when, where, and who to call.
+
+Validated like the rest of the content; the agenda is built with pandas from the sessions'
+timing and the breaks, with clock times from the start."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .content import Content, ContentError, InvalidContent
+from .content.loader import CONTACT_KEYS, _Collector
+from .i18n import _
+
+CONTACT_LABELS = {
+    "legal_hotline": "Legal hotline",
+    "nlg_chapter": "National Lawyers Guild chapter",
+    "jail_support": "Jail support",
+    "lawyer": "A lawyer we trust",
+    "chapter": "Organizing chapter",
+}
+
+
+@dataclass
+class Workshop:
+    title: str
+    date: str
+    start: str
+    sessions: list[str]
+    end: str = ""
+    venue: str = ""
+    chapter: str = ""
+    language: str = "en"
+    paper: str = "letter"
+    breaks: list[dict[str, Any]] = field(default_factory=list)
+    contacts: dict[str, str] = field(default_factory=dict)
+    source: Path | None = None
+
+    @property
+    def slug(self) -> str:
+        words = re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-")
+        return f"{self.date}-{words}"[:80].rstrip("-")
+
+    def missing_contacts(self) -> list[str]:
+        return [key for key in CONTACT_KEYS if not (self.contacts.get(key) or "").strip()]
+
+
+def load_workshop(path: Path, content: Content) -> tuple[Workshop, list[str]]:
+    """The workshop and its warnings; raises InvalidContent naming file, line and key."""
+    check = _Collector(content.root)
+    doc = check.load(Path(path).resolve())
+    if doc is None or not check.schema(doc, "workshop"):
+        raise InvalidContent(check.errors)
+    data = doc.data
+    known = {s.id for s in content.sessions}
+    for index, session_id in enumerate(data["sessions"]):
+        if session_id not in known:
+            check.add_at(doc, ("sessions", index), f"unknown session id {session_id!r}; known: {', '.join(sorted(known))}")
+    for index, pause in enumerate(data.get("breaks", [])):
+        if pause["after"] not in data["sessions"]:
+            check.add_at(doc, ("breaks", index, "after"), f"break after {pause['after']!r}, which is not one of this workshop's sessions")
+    if data.get("end") and data["end"] <= data["start"]:
+        check.add_at(doc, ("end",), f"end {data['end']} is not after start {data['start']}")
+    if check.errors:
+        raise InvalidContent(check.errors)
+    workshop = Workshop(**{**data, "contacts": {k: (v or "") for k, v in data.get("contacts", {}).items()}}, source=Path(path))
+    warnings = [
+        _("{file}: contacts.{key} is empty; it prints as a blank line to fill in by hand").format(file=check.rel(Path(path).resolve()), key=key)
+        for key in workshop.missing_contacts()
+    ]
+    return workshop, warnings
+
+
+def agenda(workshop: Workshop, content: Content):
+    """The day's schedule as a pandas DataFrame: one row per part and break, with clock times."""
+    import pandas as pd
+
+    rows = []
+    for session_id in workshop.sessions:
+        session = content.session(session_id)
+        for part in session.meta.get("parts", []):
+            rows.append({"session_id": session_id, "session": session.title, "part": part["title"], "phase": part.get("phase", ""),
+                         "kind": part["kind"], "minutes": part["minutes"]})
+        for pause in workshop.breaks:
+            if pause["after"] == session_id:
+                rows.append({"session_id": "", "session": "", "part": pause.get("title") or _("Break"), "phase": "", "kind": "break",
+                             "minutes": pause["minutes"]})
+    frame = pd.DataFrame(rows, columns=["session_id", "session", "part", "phase", "kind", "minutes"])
+    day = dt.datetime.fromisoformat(f"{workshop.date}T{workshop.start}")
+    offsets = frame["minutes"].cumsum() - frame["minutes"]
+    frame["start"] = [(day + dt.timedelta(minutes=int(m))).strftime("%H:%M") for m in offsets]
+    frame["end"] = [(day + dt.timedelta(minutes=int(m))).strftime("%H:%M") for m in offsets + frame["minutes"]]
+    return frame[["start", "end", "session_id", "session", "part", "phase", "kind", "minutes"]]
+
+
+@dataclass(frozen=True)
+class AgendaSummary:
+    total: int
+    teaching: int
+    activities: int
+    breaks: int
+    available: int | None
+    ends: str
+
+    @property
+    def over_by(self) -> int:
+        return max(0, self.total - self.available) if self.available is not None else 0
+
+
+def summarize_agenda(frame, workshop: Workshop) -> AgendaSummary:
+    by_kind = frame.groupby("kind")["minutes"].sum()
+    available = None
+    if workshop.end:
+        start, end = (dt.datetime.strptime(t, "%H:%M") for t in (workshop.start, workshop.end))
+        available = int((end - start).total_seconds() // 60)
+    return AgendaSummary(
+        total=int(frame["minutes"].sum()), teaching=int(by_kind.get("teaching", 0)),
+        activities=int(by_kind.get("activity", 0)), breaks=int(by_kind.get("break", 0)),
+        available=available, ends=frame["end"].iloc[-1] if len(frame) else workshop.start,
+    )
+
+
+def agenda_warnings(summary: AgendaSummary, workshop: Workshop) -> list[str]:
+    if summary.over_by:
+        return [_("The plan runs {over} minutes over the time available ({start}–{end}, {available} minutes): "
+                  "it ends at {ends}. Drop a part, shorten an activity or end later.").format(
+            over=summary.over_by, start=workshop.start, end=workshop.end, available=summary.available, ends=summary.ends)]
+    return []
+
+
+__all__ = ["AgendaSummary", "ContentError", "Workshop", "agenda", "agenda_warnings", "load_workshop", "summarize_agenda"]
