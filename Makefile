@@ -9,13 +9,18 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 # Reinstall when the package definition or the installed templates change.
 INSTALL_INPUTS := pyproject.toml $(wildcard export/templates/*/*)
 
-.PHONY: workshop test check lab clean
+.PHONY: workshop test check lab bench clean
+
+WORKSHOP ?= workshop.yml
 
 workshop: $(VENV)/.installed-runtime
-	$(BIN)/dpskit build
+	$(BIN)/dpskit build --workshop $(WORKSHOP)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-runtime
+	$(BIN)/python bench/bench.py
 
 check: $(VENV)/.installed-runtime
 	$(BIN)/dpskit check
@@ -30,11 +35,11 @@ $(BIN)/python:
 	$(PIP) install --upgrade pip
 
 $(VENV)/.installed-runtime: $(INSTALL_INPUTS) | $(BIN)/python
-	$(PIP) install -e .
+	$(PIP) install -e ".[pdf]"
 	@touch $@
 
 $(VENV)/.installed-test: $(INSTALL_INPUTS) | $(BIN)/python
-	$(PIP) install -e ".[test,browser]"
+	$(PIP) install -e ".[pdf,test,browser]"
 	@touch $@ $(VENV)/.installed-runtime
 
 clean:

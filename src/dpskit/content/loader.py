@@ -76,6 +76,12 @@ class _Collector:
         ok = True
         for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
             ok = False
+            if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+                allowed = set(error.schema.get("properties", {}))
+                for extra in sorted(set(error.instance) - allowed):  # point at the unknown key's own line
+                    known = ", ".join(sorted(allowed))
+                    self.add_at(doc, (*error.absolute_path, extra), f"unknown key {extra!r} (allowed: {known})")
+                continue
             self.add_at(doc, tuple(error.absolute_path), _schema_message(error))
         return ok
 
@@ -93,8 +99,6 @@ class _Collector:
 def _schema_message(error: Any) -> str:
     if error.validator == "required":
         return error.message.replace("is a required property", "is required")
-    if error.validator == "additionalProperties":
-        return f"unknown key: {error.message.split('(')[-1].rstrip(')')}"
     return error.message
 
 

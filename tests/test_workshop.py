@@ -1,0 +1,149 @@
+"""workshop.yml: validated like content, an agenda with clock times, values where placeholders ask."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from dpskit.build import build
+from dpskit.content import InvalidContent, load_valid_content
+from dpskit.workshop import agenda, agenda_warnings, load_workshop, summarize_agenda
+
+
+def load(root: Path):
+    return load_workshop(root / "workshop.yml", load_valid_content(root))
+
+
+def edit(root: Path, old: str, new: str) -> None:
+    path = root / "workshop.yml"
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new, 1))
+
+
+def test_agenda_has_clock_times_totals_and_breaks(mini_root):
+    plan, warnings = load(mini_root)
+    frame = agenda(plan, load_valid_content(mini_root))
+    assert frame[["start", "end", "part", "minutes"]].values.tolist() == [
+        ["10:00", "10:10", "Opening", 10], ["10:10", "10:30", "Input", 20], ["10:30", "10:40", "Tea", 10]]
+    summary = summarize_agenda(frame, plan)
+    assert (summary.total, summary.teaching, summary.activities, summary.breaks, summary.ends) == (40, 20, 10, 10, "10:40")
+    assert agenda_warnings(summary, plan) == []
+    assert warnings == [
+        "workshop.yml: contacts.nlg_chapter is empty; it prints as a blank line to fill in by hand",
+        "workshop.yml: contacts.jail_support is empty; it prints as a blank line to fill in by hand",
+        "workshop.yml: contacts.lawyer is empty; it prints as a blank line to fill in by hand",
+        "workshop.yml: contacts.chapter is empty; it prints as a blank line to fill in by hand",
+    ]
+
+
+def test_running_over_is_a_warning_not_a_crash(mini_root):
+    edit(mini_root, 'end: "10:45"', 'end: "10:30"')
+    plan, _ = load(mini_root)
+    summary = summarize_agenda(agenda(plan, load_valid_content(mini_root)), plan)
+    [warning] = agenda_warnings(summary, plan)
+    assert "runs 10 minutes over" in warning and "ends at 10:40" in warning
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("sessions: [01-mini]", "sessions: [01-mini, 09-nope]", "workshop.yml:8: [sessions[1]] unknown session id '09-nope'"),
+    ('start: "10:00"', 'start: "10h"', "workshop.yml:3: [start] '10h' does not match"),
+    ("venue: VENUE-HALL", "venue: VENUE-HALL\nparking: yes", "workshop.yml:6: [parking] unknown key 'parking' (allowed: breaks, chapter"),
+    ("  - after: 01-mini", "  - after: 02-other", "workshop.yml:10: [breaks[0].after] break after '02-other'"),
+])
+def test_invalid_workshop_names_file_line_and_key(mini_root, old, new, expected):
+    edit(mini_root, old, new)
+    with pytest.raises(InvalidContent) as info:
+        load(mini_root)
+    assert any(str(e).startswith(expected) for e in info.value.errors), [str(e) for e in info.value.errors]
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    import shutil
+
+    from conftest import FIXTURES
+
+    root = tmp_path_factory.mktemp("pack") / "mini"
+    shutil.copytree(FIXTURES / "mini", root, ignore=shutil.ignore_patterns(".dpskit-cache", "build"))
+    nb_path = root / "sessions/01-mini.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_markdown_cell("After: call [[contact:legal_hotline]] or [[contact:lawyer]] at [[workshop:venue]]."))
+    nbformat.write(nb, nb_path)
+    return build(root, workshop=root / "workshop.yml")
+
+
+def test_pack_layout_agenda_and_zip(pack):
+    out = pack.out
+    assert out.name == "2026-12-05-mini-saturday" and out.parent.name == "build"
+    for folder in ("slides", "handouts", "guide", "notebooks", "cards"):
+        assert (out / folder).is_dir(), folder
+    index = BeautifulSoup((out / "index.html").read_text(), "html.parser")
+    rows = [[td.get_text() for td in tr.select("td")] for tr in index.select("table.dpskit-agenda tbody tr")]
+    assert rows[0][:3] == ["10:00–10:10", "Mini session", "Opening"] and rows[-1][:3] == ["10:30–10:40", "", "Tea"]
+    assert "555-0100" in index.get_text() and "VENUE-HALL" in index.get_text()
+    assert (out / "agenda.csv").read_text().splitlines()[0] == "start,end,session,part,phase,kind,minutes"
+    with zipfile.ZipFile(pack.archive) as bundle:
+        names = set(bundle.namelist())
+    assert f"{out.name}/index.html" in names and f"{out.name}/handouts/01-mini.handout.pdf" in names
+    assert any("contacts" in w for w in pack.warnings)
+
+
+def test_values_flow_into_placeholders_and_blanks_stay_lines(pack):
+    handout = (pack.out / "handouts/01-mini.handout.html").read_text()
+    assert "call 555-0100 or ________________ at VENUE-HALL" in handout
+    guide = BeautifulSoup((pack.out / "guide/01-mini.guide.html").read_text(), "html.parser")
+    first_row = [td.get_text() for td in guide.select("table.dpskit-agenda tbody tr")[0].select("td")]
+    assert first_row[0] == "10:00–10:10", "the guide's agenda uses the workshop's clock"
+    card = (pack.out / "cards/pocket-card.html").read_text()
+    assert "555-0100" in card and "size: A4" in card
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_pages(path: Path):
+    from pypdf import PdfReader
+
+    return PdfReader(str(path)).pages
+
+
+@pytest.mark.skipif(not Path("/usr/bin/pdftotext").exists(), reason="poppler-utils (pdftotext) is not installed")
+def test_pdfs_have_size_pages_footer_and_the_right_audience(pack):
+    out = pack.out
+    handout = out / "handouts/01-mini.handout.pdf"
+    pages = pdf_pages(handout)
+    width, height = (float(v) * 25.4 / 72 for v in pages[0].mediabox[2:])
+    assert (round(width), round(height)) == (210, 297), "A4 from workshop.yml"
+    text = pdf_text(handout)
+    assert "NARRATIVE-SILENCE" in text and "Legal hotline: 555-0100" in text
+    assert re.search(r"\b1\s*/\s*\d+\b", text), "page numbers"
+    for marker in ("NOTES-FACILITATOR-ONE", "FEEDBACK-RIGHT", "EXPLANATION-SECRET", "AUTHORED-GUIDE-TEXT"):
+        assert marker not in text, marker
+    guide_text = pdf_text(out / "guide/01-mini.guide.pdf")
+    assert "NOTES-FACILITATOR-ONE" in guide_text and "FEEDBACK-RIGHT" in guide_text
+    key_text = pdf_text(out / "guide/answer-key.pdf")
+    assert "EXPLANATION-SECRET" in key_text and "Mini session" in key_text
+    slides = pdf_pages(out / "slides/01-mini.slides.pdf")
+    w, h = (float(v) for v in slides[0].mediabox[2:])
+    assert w > h and len(slides) >= 8, "one landscape page per slide"
+    assert "NOTES-FACILITATOR-ONE" in pdf_text(out / "slides/01-mini.slides.pdf"), "the backup deck carries the notes"
+    cards = pdf_pages(out / "cards/pocket-card.pdf")
+    assert len(cards) == 2 and "I am going to remain silent" in pdf_text(out / "cards/pocket-card.pdf")
+
+
+@pytest.mark.skipif(not Path("/usr/bin/pdftoppm").exists(), reason="poppler-utils (pdftoppm) is not installed")
+def test_first_pages_render_to_png(pack):
+    artifacts = Path(__file__).resolve().parents[1] / "build" / "test-artifacts" / "pdf"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    for pdf in sorted(pack.out.rglob("*.pdf")):
+        prefix = artifacts / pdf.stem.replace(".", "-")
+        subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(prefix)], check=True)
+        [png] = list(artifacts.glob(f"{prefix.name}*.png"))
+        assert png.stat().st_size > 1000
