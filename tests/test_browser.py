@@ -446,7 +446,8 @@ def test_every_slide_and_answer_fragment_is_reachable(browser, repo_build, relat
             page.evaluate("Reveal.next()")
         else:
             pytest.fail("Reveal.next() never reached the end of the deck")
-        assert len(visited) == total, f"visited {len(visited)} slides, deck has {total}"
+        every = page.evaluate("Reveal.getSlides().map(s => { const i = Reveal.getIndices(s); return i.h + '/' + (i.v || 0); })")
+        assert len(visited) == total, f"visited {len(visited)} slides, deck has {total}; never visited: {sorted(set(every) - visited)}"
         assert sorted(filled) == sorted(expected), "an answer fragment was never shown"
         for form_id, key in keys.items():
             assert squash(key["explanation"]) in filled[form_id], f"{form_id}: the answer fragment did not fill in"
