@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import csv
 import json
+import os
 import re
 from functools import lru_cache
 from importlib import resources
@@ -123,9 +124,35 @@ def load_content(root: Path | None = None, *, notebooks: bool = True) -> tuple[C
 
 
 def load_valid_content(root: Path | None = None, *, notebooks: bool = True) -> Content:
+    """Valid content or InvalidContent with every error. Content that passed once is kept
+    (by a hash of every input file) so an unchanged rebuild does not parse it all again."""
+    import hashlib
+    import pickle
+
+    root = find_root(root) if root is None or not (Path(root) / MANIFEST).is_file() else Path(root).resolve()
+    inputs = [root / MANIFEST, *sorted((root / "data").rglob("*")), *sorted((root / "sessions").glob("*.ipynb")),
+              *sorted(Path(__file__).parent.rglob("*.py")), *sorted(Path(__file__).parent.rglob("*.json"))]
+    digest = hashlib.sha256(str(notebooks).encode())
+    for path in inputs:
+        if path.is_file():
+            digest.update(path.as_posix().encode() + path.read_bytes())
+    cache = root / ".dpskit-cache" / f"content-{'nb' if notebooks else 'data'}.pickle"
+    try:
+        key, content = pickle.loads(cache.read_bytes())
+        if key == digest.hexdigest():
+            return content
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError):
+        pass
     content, errors = load_content(root, notebooks=notebooks)
     if errors:
         raise InvalidContent(errors)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps((digest.hexdigest(), content)))
+        partial.replace(cache)
+    except OSError:
+        pass  # a read-only checkout still builds, just without this shortcut
     return content
 
 
