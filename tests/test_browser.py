@@ -372,9 +372,15 @@ def test_quizzes_by_mouse_and_keyboard_keep_nothing(browser, server, repo_build,
     check_quizzes(browser, server, repo_build, report, relative, origin)
 
 
+STORED = "() => [document.cookie, JSON.stringify(Object.entries(localStorage)), sessionStorage.length]"
+
+
 def check_quizzes(browser, server, repo_build, report, relative, origin):
     page, log = open_page(browser, url_for(origin, relative, repo_build, server))
     try:
+        # reveal's own speaker view may have remembered its layout for this origin; we only ask
+        # that answering questions adds nothing
+        stored_before = page.evaluate(STORED)
         forms = page.eval_on_selector_all(
             "form.dpskit-quiz", "fs => fs.map(f => [f.id, f.dataset.type, f.dataset.key])"
         )
@@ -401,10 +407,9 @@ def check_quizzes(browser, server, repo_build, report, relative, origin):
             show_quiz(page, form_id)
             assert_hidden_answers(page, keys[form_id], form_id)
             quiz_by_keyboard(page, form_id, keys[form_id], kind)
-        stored = page.evaluate(
-            "() => [document.cookie, localStorage.length, sessionStorage.length]"
-        )
-        assert stored == ["", 0, 0], f"the quizzes stored something: cookie/localStorage/sessionStorage = {stored}"
+        stored = page.evaluate(STORED)
+        assert stored == stored_before and stored[0] == "" and stored[2] == 0, (
+            f"the quizzes stored something: cookie/localStorage/sessionStorage = {stored} (before: {stored_before})")
         assert_clean(log, origin_of(origin, server), relative)
         report["quizzes"][f"{page_name(relative)}-{origin}"] = [kind for _, kind, _ in forms]
     finally:
@@ -543,3 +548,102 @@ def check_axe(browser, repo_build, report, relative):
     print(f"axe {page_name(relative)}: " + (", ".join(f"{v['id']} ({v['impact']}) x{v['nodes']}" for v in violations) or "no violations"))
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
     assert not serious, f"axe: serious/critical violations on {relative}: {json.dumps(serious, indent=1)}"
+
+
+# --------------------------------------------------------------------------- scenarios (role-play)
+
+
+def scenario_payload(data: str) -> dict:
+    import base64
+
+    return json.loads(base64.b64decode(data).decode("utf-8"))
+
+
+def walks(scenario: dict) -> list[list[int]]:
+    """Every path as choice indices, from the graph the page carries."""
+    found: list[list[int]] = []
+
+    def walk(node_id: str, taken: list[int]) -> None:
+        node = scenario["nodes"][node_id]
+        if node.get("ending"):
+            found.append(taken)
+            return
+        for index, choice in enumerate(node["choices"]):
+            walk(choice["next"], [*taken, index])
+
+    walk(scenario["start"], [])
+    return found
+
+
+def show_scenario(page, box_id: str) -> None:
+    if page.locator(".reveal").count():
+        page.evaluate(
+            """(id) => { const at = Reveal.getIndices(document.getElementById(id).closest('section'));
+                         Reveal.slide(at.h, at.v || 0); }""", box_id)
+    page.locator(f"#{box_id} .dpskit-scenario-stage").wait_for(state="visible")
+
+
+def assert_ending(box, scenario: dict, taken: list[int], what: str) -> None:
+    node_id = scenario["start"]
+    texts = []
+    for index in taken:
+        choice = scenario["nodes"][node_id]["choices"][index]
+        texts.append(choice["text"])
+        node_id = choice["next"]
+    ending = scenario["nodes"][node_id]
+    shown = squash(box.locator(".dpskit-scenario-stage").inner_text())
+    assert squash(ending["situation"]) in shown and squash(ending["debrief"]) in shown, f"{what}: ending not shown"
+    path = [squash(li) for li in box.locator(".dpskit-path li").all_inner_texts()]
+    assert path == [squash(t) for t in texts], f"{what}: path summary {path} != {texts}"
+
+
+SCENARIO_DECKS = [d for d in DECKS]
+
+
+@pytest.mark.parametrize("origin", ORIGINS)
+@pytest.mark.parametrize("relative", SCENARIO_DECKS, ids=page_name)
+def test_scenarios_by_mouse_and_keyboard(browser, server, repo_build, relative, origin):
+    """Every path of every scenario by mouse; the best path again by keyboard only. Nothing leaves."""
+    page, log = open_page(browser, url_for(origin, relative, repo_build, server))
+    try:
+        no_transitions(page)
+        stored_before = page.evaluate(STORED)
+        boxes = page.locator(".dpskit-scenario[data-scenario]")
+        if not boxes.count():
+            pytest.skip(f"{relative} has no scenario")
+        for n in range(boxes.count()):
+            box = boxes.nth(n)
+            box_id = box.get_attribute("id")
+            payload = scenario_payload(box.get_attribute("data-scenario"))
+            scenario = payload["scenario"]
+            show_scenario(page, box_id)
+            what = f"{relative} {scenario['id']}"
+            for taken in walks(scenario):
+                for index in taken:
+                    box.locator(".dpskit-scenario-choice").nth(index).click()
+                assert_ending(box, scenario, taken, what)
+                box.locator(".dpskit-scenario-restart").click()
+                assert squash(scenario["nodes"][scenario["start"]]["situation"]) in squash(box.inner_text())
+            best = []
+            node_id = scenario["start"]
+            while not scenario["nodes"][node_id].get("ending"):
+                choices = scenario["nodes"][node_id]["choices"]
+                index = next((i for i, c in enumerate(choices) if c.get("best")), 0)
+                best.append(index)
+                node_id = choices[index]["next"]
+            box.locator(".dpskit-scenario-choice").first.focus()
+            for index in best:
+                target = squash(box.locator(".dpskit-scenario-choice").nth(index).inner_text())
+                for _ in range(12):
+                    if squash(page.evaluate("document.activeElement.innerText || ''")) == target:
+                        break
+                    page.keyboard.press("Tab")
+                else:
+                    pytest.fail(f"{what}: could not reach {target!r} with Tab")
+                page.keyboard.press("Enter")
+            assert_ending(box, scenario, best, what + " (keyboard)")
+            assert scenario["nodes"][node_id]["ending"] == "good", f"{what}: the best path should end well"
+        assert page.evaluate(STORED) == stored_before, "playing a scenario must store nothing"
+        assert_clean(log, origin_of(origin, server), relative)
+    finally:
+        page.close()

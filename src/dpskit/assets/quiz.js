@@ -74,7 +74,7 @@
     var list = el("ul", "dpskit-quiz-option-feedback");
     chosen.forEach(function (i) {
       var item = el("li", key.options[i].correct ? "dpskit-correct" : "dpskit-incorrect");
-      item.appendChild(el("strong", null, labelText(form, i) + ": "));
+      item.appendChild(el("strong", null, labelText(form, i) + (/[.!?:]$/.test(labelText(form, i)) ? " " : ": ")));
       item.appendChild(document.createTextNode(key.options[i].feedback));
       list.appendChild(item);
     });
@@ -110,7 +110,7 @@
   function init() {
     document.querySelectorAll("form.dpskit-quiz:not([data-ready])").forEach(function (form) {
       form.setAttribute("data-ready", "");
-      if (slideOf(form)) { slideOf(form).classList.add("dpskit-quiz-slide"); }
+      if (slideOf(form)) { slideOf(form).classList.add("dpskit-scroll-slide"); }
       form.addEventListener("submit", function (event) { event.preventDefault(); check(form); });
       form.querySelector(".dpskit-quiz-retry").addEventListener("click", function () { retry(form); });
       // Space and Enter inside a quiz belong to its buttons and inputs: on a deck, reveal.js

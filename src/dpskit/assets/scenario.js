@@ -68,7 +68,9 @@
       });
       this.stage.appendChild(choices);
     }
-    if (focus) { situation.focus(); }
+    if (focus) { situation.focus({ preventScroll: true }); }
+    var slide = this.box.closest(".reveal .slides section");
+    if (slide && focus) { this.stage.scrollIntoView({ block: "nearest" }); }
   };
   Player.prototype.focusFirst = function () {
     var first = this.stage.querySelector("button");
@@ -78,6 +80,8 @@
   function init() {
     document.querySelectorAll(".dpskit-scenario[data-scenario]:not([data-ready])").forEach(function (box) {
       box.setAttribute("data-ready", "");
+      var slide = box.closest(".reveal .slides section");
+      if (slide) { slide.classList.add("dpskit-scroll-slide"); }  /* endings can outgrow a slide */
       box.dpskitPlayer = new Player(box);
     });
   }
