@@ -147,3 +147,10 @@ def test_first_pages_render_to_png(pack):
         subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(prefix)], check=True)
         [png] = list(artifacts.glob(f"{prefix.name}*.png"))
         assert png.stat().st_size > 1000
+
+
+def test_backup_slides_without_notes(mini_root):
+    edit(mini_root, "paper: a4", "paper: a4\nslide_notes_in_pdf: false")
+    result = build(mini_root, workshop=mini_root / "workshop.yml", formats=["slides"])
+    text = pdf_text(result.out / "slides/01-mini.slides.pdf")
+    assert "NARRATIVE-SILENCE" in text and "NOTES-FACILITATOR-ONE" not in text

@@ -266,7 +266,8 @@ def _render_sessions(sessions, formats, pdf, stale, executed, context, staging, 
             if len(rels) > 1:
                 html = body
                 if fmt == "slides":
-                    html, _ = _exporter("SlidesPrintExporter", with_notes=True).from_notebook_node(source, resources)
+                    with_notes = plan.slide_notes_in_pdf if plan else True
+                    html, _ = _exporter("SlidesPrintExporter", with_notes=with_notes).from_notebook_node(source, resources)
                 jobs.append(PdfJob(html=html, target=staging / rels[1], paper=paper, landscape=fmt == "slides", footer=footer))
             report(session.id, fmt)
     return jobs

@@ -35,6 +35,7 @@ class Workshop:
     chapter: str = ""
     language: str = "en"
     paper: str = "letter"
+    slide_notes_in_pdf: bool = True
     breaks: list[dict[str, Any]] = field(default_factory=list)
     contacts: dict[str, str] = field(default_factory=dict)
     source: Path | None = None
