@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from traitlets import Unicode
+from traitlets import Unicode, default
 from traitlets.config import LoggingConfigurable
 
 from ..content import Content, find_root, load_valid_content
@@ -102,9 +102,17 @@ class ContentContextMixin(LoggingConfigurable):
         resources["dpskit"] = context
         return super().from_notebook_node(nb, resources, **kw)
 
+    @default("optimistic_validation")
+    def _default_optimistic_validation(self):
+        return True  # validate once after all preprocessors, not after each one
+
     def _create_environment(self):
-        """nbconvert's Jinja environment plus gettext, so template strings can be translated."""
+        """nbconvert's Jinja environment plus gettext, so template strings can be translated,
+        and a bytecode cache, so a new process does not compile the templates again."""
+        from jinja2 import FileSystemBytecodeCache
+
         environment = super()._create_environment()
+        environment.bytecode_cache = FileSystemBytecodeCache()
         environment.add_extension("jinja2.ext.i18n")
         environment.install_gettext_callables(_, ngettext, newstyle=True)
         return environment
@@ -112,3 +120,27 @@ class ContentContextMixin(LoggingConfigurable):
     def _load_content(self, resources) -> Content:
         start = Path(self.content_root or resources.get("metadata", {}).get("path") or Path.cwd())
         return load_valid_content(find_root(start), notebooks=False)
+
+
+class SessionPageMixin(ContentContextMixin):
+    """Defaults every dpskit page shares: no code, no prompts, images inlined, our templates."""
+
+    @default("exclude_input")
+    def _default_exclude_input(self):
+        return True
+
+    @default("exclude_input_prompt")
+    def _default_exclude_input_prompt(self):
+        return True
+
+    @default("exclude_output_prompt")
+    def _default_exclude_output_prompt(self):
+        return True
+
+    @default("embed_images")
+    def _default_embed_images(self):
+        return True
+
+    @default("extra_template_basedirs")
+    def _default_extra_template_basedirs(self):
+        return template_basedirs()

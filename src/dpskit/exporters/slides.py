@@ -3,11 +3,11 @@
 from nbconvert.exporters import SlidesExporter as NbconvertSlidesExporter
 from traitlets import Bool, default
 
-from .context import ContentContextMixin, template_basedirs
+from .context import SessionPageMixin
 from .reveal import reveal_assets
 
 
-class SlidesExporter(ContentContextMixin, NbconvertSlidesExporter):
+class SlidesExporter(SessionPageMixin, NbconvertSlidesExporter):
     """Facilitator notes become speaker notes (press `s`); quizzes become question slides
     with the answer as a fragment and talking points in the notes. Code never appears."""
 
@@ -24,26 +24,6 @@ class SlidesExporter(ContentContextMixin, NbconvertSlidesExporter):
     @default("reveal_transition")
     def _default_reveal_transition(self):
         return "none"
-
-    @default("exclude_input")
-    def _default_exclude_input(self):
-        return True
-
-    @default("exclude_input_prompt")
-    def _default_exclude_input_prompt(self):
-        return True
-
-    @default("exclude_output_prompt")
-    def _default_exclude_output_prompt(self):
-        return True
-
-    @default("embed_images")
-    def _default_embed_images(self):
-        return True
-
-    @default("extra_template_basedirs")
-    def _default_extra_template_basedirs(self):
-        return template_basedirs()
 
     def _init_resources(self, resources):
         resources = super()._init_resources(resources)
