@@ -130,11 +130,11 @@ def build(
         cache_dir = content.root / CACHE_FOLDER / "executed" if use_cache else None
         needs_run = [s for s in to_render if any(rel in stale for fmt in formats if fmt not in SOURCE_FORMATS
                                                 for rel in _format_outputs(fmt, s.id, pdf))]
-        executed = _execute_all(content, needs_run, cache_dir, keys, report, result)
         context = {"content": content, "executed": True, "workshop": settings["workshop"]}
         if plan is not None:
             context["agendas"] = _session_agendas(frame)
-        pdf_jobs = _render_sessions(to_render, formats, pdf, stale, executed, context, staging, plan, report, result)
+        renderer = _SessionRenderer(formats, pdf, stale, context, staging, plan, report, result)
+        pdf_jobs = _execute_and_render(content, to_render, needs_run, cache_dir, keys, renderer, result)
         pdf_jobs += _render_shared(content, selected, formats, pdf, stale, staging, plan, frame if plan else None, result)
         if pdf_jobs:
             from .pdf import render_pdfs
@@ -217,24 +217,34 @@ def _select(content: Content, sessions: Iterable[str] | None):
     return [next(s for s in content.sessions if s.id == session_id) for session_id in dict.fromkeys(wanted)]
 
 
-def _execute_all(content, sessions, cache_dir, keys, report, result) -> dict[str, nbformat.NotebookNode]:
-    """Execute sessions that need it, in parallel across cores (each its own kernel)."""
+def _execute_and_render(content, to_render, needs_run, cache_dir, keys, renderer, result) -> list:
+    """Execute sessions in parallel (each its own kernel) and render each one as soon as it
+    is ready, so rendering overlaps the kernels still running."""
+    from concurrent.futures import as_completed
+
     from .execute import executed_session
 
     def run(session):
-        nb, from_cache = executed_session(session.notebook, content, session_id=session.id, cache_dir=cache_dir, key=keys[session.id])
-        report(session.id, "cached" if from_cache else "executed")
-        return session.id, nb, from_cache
+        return executed_session(session.notebook, content, session_id=session.id, cache_dir=cache_dir, key=keys[session.id])
 
-    workers = max(1, min(len(sessions), os.cpu_count() or 1))
-    if workers > 1:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(run, sessions))
-    else:
-        outcomes = [run(s) for s in sessions]
-    for session_id, _, from_cache in outcomes:
-        (result.cached if from_cache else result.executed).append(session_id)
-    return {session_id: nb for session_id, nb, _ in outcomes}
+    jobs = []
+    workers = max(1, min(len(needs_run), (os.cpu_count() or 1) + 1))  # kernels also wait on I/O
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        running = {pool.submit(run, session): session for session in needs_run}
+        try:
+            for session in to_render:
+                if session not in needs_run:
+                    jobs += renderer.render(session, None)
+            for future in as_completed(running):
+                session = running[future]
+                nb, from_cache = future.result()
+                (result.cached if from_cache else result.executed).append(session.id)
+                renderer.report(session.id, "cached" if from_cache else "executed")
+                jobs += renderer.render(session, nb)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return jobs
 
 
 def _session_agendas(frame) -> dict[str, dict[str, Any]]:
@@ -244,33 +254,42 @@ def _session_agendas(frame) -> dict[str, dict[str, Any]]:
     return {session_id: agenda_rows(part) for session_id, part in frame[frame["kind"] != "break"].groupby("session_id", sort=False)}
 
 
-def _render_sessions(sessions, formats, pdf, stale, executed, context, staging, plan, report, result):
-    from .pdf import PdfJob
+class _SessionRenderer:
+    """Every stale output of a session, from exporters made once and reused for all sessions."""
 
-    exporters = {fmt: _exporter(fmt) for fmt in formats}
-    footer = _footer(context["content"], plan)
-    paper = plan.paper if plan else "letter"
-    jobs = []
-    for session in sessions:
-        resources = {"metadata": {"name": session.id, "path": str(session.notebook.parent)}, "dpskit": context}
-        for fmt in formats:
-            rels = _format_outputs(fmt, session.id, pdf)
-            if not any(rel in stale for rel in rels):
+    def __init__(self, formats, pdf, stale, context, staging, plan, report, result):
+        self.formats, self.pdf, self.stale, self.context = formats, pdf, stale, context
+        self.staging, self.plan, self.report, self.result = staging, plan, report, result
+        self.exporters = {fmt: _exporter(fmt) for fmt in formats}
+        self.print_slides = None
+        self.footer = _footer(context["content"], plan)
+
+    def render(self, session, executed) -> list:
+        from .pdf import PdfJob
+
+        resources = {"metadata": {"name": session.id, "path": str(session.notebook.parent)}, "dpskit": self.context}
+        jobs = []
+        for fmt in self.formats:
+            rels = _format_outputs(fmt, session.id, self.pdf)
+            if not any(rel in self.stale for rel in rels):
                 continue
-            source = nbformat.read(session.notebook, as_version=4) if fmt in SOURCE_FORMATS else executed[session.id]
-            body, _ = exporters[fmt].from_notebook_node(source, resources)
-            target = staging / rels[0]
+            source = nbformat.read(session.notebook, as_version=4) if fmt in SOURCE_FORMATS else executed
+            body, _ = self.exporters[fmt].from_notebook_node(source, resources)
+            target = self.staging / rels[0]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(body, encoding="utf-8")
-            result.rendered.append(rels[0])
+            self.result.rendered.append(rels[0])
             if len(rels) > 1:
-                html = body
-                if fmt == "slides":
-                    with_notes = plan.slide_notes_in_pdf if plan else True
-                    html, _ = _exporter("SlidesPrintExporter", with_notes=with_notes).from_notebook_node(source, resources)
-                jobs.append(PdfJob(html=html, target=staging / rels[1], paper=paper, landscape=fmt == "slides", footer=footer))
-            report(session.id, fmt)
-    return jobs
+                html = body if fmt != "slides" else self._print_slides().from_notebook_node(source, resources)[0]
+                jobs.append(PdfJob(html=html, target=self.staging / rels[1], paper=self.plan.paper if self.plan else "letter",
+                                   landscape=fmt == "slides", footer=self.footer))
+            self.report(session.id, fmt)
+        return jobs
+
+    def _print_slides(self):
+        if self.print_slides is None:
+            self.print_slides = _exporter("SlidesPrintExporter", with_notes=self.plan.slide_notes_in_pdf if self.plan else True)
+        return self.print_slides
 
 
 def _footer(content: Content, plan) -> str:
