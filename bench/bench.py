@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
         ("e", "dpskit --help", "<= 0.3 s"),
     ]
     print(f"\nSessions: {', '.join(sessions)}; formats: {', '.join(FORMATS)}; median of {args.runs} runs.\n")
-    print(f"| | measurement | seconds | target |\n|---|---|---:|---|")
+    print("| | measurement | seconds | target |\n|---|---|---:|---|")
     for key, label, target in rows:
         print(f"| {key} | {label} | {m[key]:.2f} | {target or ''} |")
     print("\nRatios:")

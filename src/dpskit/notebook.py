@@ -17,7 +17,7 @@ from typing import Any
 
 from .content import Content, find_root, load_valid_content
 from .i18n import _
-from .render import render_disclaimer, render_script, render_table
+from .render import SOURCES_MIMETYPE, render_disclaimer, render_script, render_table
 
 __all__ = ["quiz", "score", "script", "scenario", "poll", "timeline", "disclaimer"]
 
@@ -79,7 +79,8 @@ def script(*ids: str) -> None:
     data = content()
     for script_id in ids:
         item = data.scripts[script_id]
-        _display(Rendered(render_script(asdict(item), _sources_dict(data)), f"“{item.say}”  ({item.when})"))
+        _display(Rendered(render_script(asdict(item), _sources_dict(data)), f"“{item.say}”  ({item.when})",
+                          extra={SOURCES_MIMETYPE: {"ids": list(item.sources)}}))
 
 
 def scenario(scenario_id: str):

@@ -19,6 +19,7 @@ QuizMode = Literal["interactive", "slides", "worksheet", "answer_key"]
 QUIZ_MIMETYPE = "application/vnd.dpskit.quiz+json"
 SCORE_MIMETYPE = "application/vnd.dpskit.score+json"
 SCENARIO_MIMETYPE = "application/vnd.dpskit.scenario+json"
+SOURCES_MIMETYPE = "application/vnd.dpskit.sources+json"  # ids an output cites, for the sources list
 
 
 @lru_cache(maxsize=1)

@@ -8,9 +8,7 @@ from traitlets import Bool, Unicode
 
 from ..content import CITATION
 from ..i18n import _
-from ..render import QUIZ_MIMETYPE, SCENARIO_MIMETYPE
-
-SOURCES_MIMETYPE = "application/vnd.dpskit.sources+json"
+from ..render import QUIZ_MIMETYPE, SCENARIO_MIMETYPE, SOURCES_MIMETYPE
 
 
 class CitationPreprocessor(Preprocessor):
