@@ -91,9 +91,9 @@ def build(
         from .workshop import agenda, agenda_warnings, load_workshop, summarize_agenda
 
         plan, warnings = load_workshop(Path(workshop), content)
-        result.warnings += warnings
         frame = agenda(plan, content)
-        result.warnings += agenda_warnings(summarize_agenda(frame, plan), plan)
+        timing = agenda_warnings(summarize_agenda(frame, plan), plan)
+        result.warnings += warnings + timing
         sessions = sessions or plan.sessions
     out = Path(out or content.root / "build" / (plan.slug if plan else "")).resolve()
     result.out = out
@@ -135,7 +135,8 @@ def build(
             context["agendas"] = _session_agendas(frame)
         renderer = _SessionRenderer(formats, pdf, stale, context, staging, plan, report, result)
         pdf_jobs = _execute_and_render(content, to_render, needs_run, cache_dir, keys, renderer, result)
-        pdf_jobs += _render_shared(content, selected, formats, pdf, stale, staging, plan, frame if plan else None, result)
+        pdf_jobs += _render_shared(content, selected, formats, pdf, stale, staging, plan,
+                                   frame if plan else None, timing if plan else [], result)
         if pdf_jobs:
             from .pdf import render_pdfs
 
@@ -298,7 +299,7 @@ def _footer(content: Content, plan) -> str:
     return f"{short} Legal hotline: {hotline}"
 
 
-def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame, result):
+def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame, timing, result):
     """The landing page, pocket cards, the combined answer key and the agenda CSV."""
     from .cards import render_pocket_card
     from .index import render_answer_key, render_index
@@ -320,7 +321,7 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
             jobs.append(PdfJob(pages["guide/answer-key.html"], staging / "guide/answer-key.pdf", paper=paper, footer=footer))
     if "index.html" in stale:
         pages["index.html"] = render_index(content, selected, formats, pdf=pdf, card=content.pocket_card is not None,
-                                           plan=plan, frame=frame, warnings=result.warnings)
+                                           plan=plan, frame=frame, warnings=timing)
     if frame is not None and "agenda.csv" in stale:
         frame.drop(columns=["session_id"]).to_csv(staging / "agenda.csv", index=False)
         result.rendered.append("agenda.csv")

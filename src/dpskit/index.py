@@ -28,7 +28,7 @@ def render_index(content: Content, sessions, formats, *, pdf: bool, card: bool, 
         content=content, entries=entries, card=card, pdf=pdf, has_guide="guide" in formats,
         plan=plan, agenda=[] if frame is None else frame.to_dict("records"), summary=summary,
         contact_labels=CONTACT_LABELS if plan is not None else {}, warnings=list(warnings),
-        page_css=asset("page.css"), build_date=build_date(),
+        page_css=asset("page.css") + page_style(), build_date=build_date(),
     )
 
 
