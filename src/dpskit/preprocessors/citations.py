@@ -28,12 +28,13 @@ class CitationPreprocessor(Preprocessor):
         numbers: dict[str, int] = {}
 
         def number(match):
+            # Plain markdown, no inline HTML: nbconvert re-parses inline HTML (slowly) to embed images.
             source_id = match.group(1)
             n = numbers.setdefault(source_id, len(numbers) + 1)
-            title = escape(sources[source_id].title, quote=True) if source_id in sources else source_id
-            if self.link:
-                return f'<sup class="dpskit-cite"><a href="#{self.anchor_prefix}{source_id}" title="{title}">[{n}]</a></sup>'
-            return f'<sup class="dpskit-cite" title="{title}">[{n}]</sup>'
+            if not self.link:
+                return f"\\[{n}\\]"
+            title = (sources[source_id].title if source_id in sources else source_id).replace("\\", "").replace('"', '\\"')
+            return f'[\\[{n}\\]](#{self.anchor_prefix}{source_id} "{title}")'
 
         others: list[str] = []
         for cell in nb.cells:
