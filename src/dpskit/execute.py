@@ -45,7 +45,8 @@ def _kernel_manager():
 
     class ThisPythonKernelSpecs(KernelSpecManager):
         def get_kernel_spec(self, kernel_name):
-            argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+            # no IPython history database: nothing of the build is written to the home folder
+            argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--HistoryManager.enabled=False"]
             return KernelSpec(argv=argv, display_name="Python (dpskit)", language="python")
 
     return KernelManager(kernel_spec_manager=ThisPythonKernelSpecs(), kernel_name="python3")
