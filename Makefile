@@ -23,7 +23,7 @@ bench: $(VENV)/.installed-runtime
 	$(BIN)/python bench/bench.py
 
 check: $(VENV)/.installed-runtime
-	$(BIN)/dpskit check
+	$(BIN)/dpskit check --workshop $(WORKSHOP)
 
 lab: $(VENV)/.installed-runtime
 	$(PIP) install -e ".[lab]"

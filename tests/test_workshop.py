@@ -154,3 +154,16 @@ def test_backup_slides_without_notes(mini_root):
     result = build(mini_root, workshop=mini_root / "workshop.yml", formats=["slides"])
     text = pdf_text(result.out / "slides/01-mini.slides.pdf")
     assert "NARRATIVE-SILENCE" in text and "NOTES-FACILITATOR-ONE" not in text
+
+
+def test_cli_check_validates_a_workshop(mini_root):
+    from click.testing import CliRunner
+
+    from dpskit.cli import cli
+
+    ok = CliRunner().invoke(cli, ["--root", str(mini_root), "check", "--workshop", str(mini_root / "workshop.yml")])
+    assert ok.exit_code == 0 and "OK: workshop.yml: 1 sessions, 10:00–10:40, 40 minutes." in ok.output
+    assert "contacts.lawyer is empty" in ok.output
+    edit(mini_root, "sessions: [01-mini]", "sessions: [01-mini, 09-nope]")
+    bad = CliRunner().invoke(cli, ["--root", str(mini_root), "check", "--workshop", str(mini_root / "workshop.yml")])
+    assert bad.exit_code == 1 and "workshop.yml:8: [sessions[1]] unknown session id '09-nope'" in bad.output

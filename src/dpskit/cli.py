@@ -27,17 +27,31 @@ def _report_errors(errors) -> None:
 
 
 @cli.command()
+@click.option("--workshop", "-w", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="Also check a workshop.yml: sessions, times, contacts and whether the plan fits.")
 @click.pass_obj
-def check(root: Path | None) -> None:
+def check(root: Path | None, workshop: Path | None) -> None:
     """Validate curriculum.yml, data/ and every session notebook; list every problem."""
-    from .content import find_root, load_content
+    from .content import InvalidContent, find_root, load_content
 
     content, errors = load_content(root or find_root())
     if errors:
         _report_errors(errors)
         sys.exit(1)
     click.echo(f"OK: {len(content.sessions)} sessions, {len(content.quiz_items)} quiz items, "
-               f"{len(content.sources)} sources, {len(content.glossary)} glossary terms.")
+               f"{len(content.sources)} sources, {len(content.glossary)} glossary terms, {len(content.scenarios)} scenarios.")
+    if workshop is not None:
+        from .workshop import agenda, agenda_warnings, load_workshop, summarize_agenda
+
+        try:
+            plan, warnings = load_workshop(workshop, content)
+        except InvalidContent as exc:
+            _report_errors(exc.errors)
+            sys.exit(1)
+        summary = summarize_agenda(agenda(plan, content), plan)
+        for warning in warnings + agenda_warnings(summary, plan):
+            click.secho(f"Warning: {warning}", fg="yellow", err=True)
+        click.echo(f"OK: {workshop.name}: {len(plan.sessions)} sessions, {plan.start}–{summary.ends}, {summary.total} minutes.")
 
 
 @cli.command()
