@@ -110,7 +110,7 @@ def build(
     settings = {"formats": formats, "pdf": pdf, "workshop": _workshop_dict(plan), "sessions": [s.id for s in selected]}
     digest = inputs_digest(content)
     keys = {s.id: cache_key(s.notebook, content, digest) for s in selected}
-    wanted = _wanted_outputs(selected, formats, pdf, content, keys, settings)
+    wanted = _wanted_outputs(selected, formats, pdf, content, keys, settings, plan)
     previous = _read_manifest(out)
     stale = {rel for rel, key in wanted.items() if previous.get(rel) != key or not (out / rel).is_file()}
     archive = out.parent / f"{out.name}.zip" if plan else None
@@ -184,11 +184,11 @@ def _shared_outputs(content: Content, formats: list[str], pdf: bool, plan) -> li
     return rels
 
 
-def _wanted_outputs(selected, formats, pdf, content, keys, settings) -> dict[str, str]:
+def _wanted_outputs(selected, formats, pdf, content, keys, settings, plan) -> dict[str, str]:
     """Every file this build makes, with the key of everything it depends on."""
     wanted = {rel: _hash(keys[s.id], rel, settings) for s in selected for rel in _session_outputs(s.id, formats, pdf)}
     everything = _hash(sorted(keys.items()), settings)
-    wanted.update({rel: _hash(everything, rel) for rel in _shared_outputs(content, formats, pdf, None if settings["workshop"] is None else True)})
+    wanted.update({rel: _hash(everything, rel) for rel in _shared_outputs(content, formats, pdf, plan)})
     return wanted
 
 
