@@ -7,6 +7,7 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
+from conftest import FIXTURES
 from dpskit.build import build
 from dpskit.cli import cli
 from dpskit.execute import SessionExecutionError
@@ -24,7 +25,8 @@ def test_build_writes_every_format_and_an_index(mini_build):
     pdfs = {"slides/01-mini.slides.pdf", "handouts/01-mini.handout.pdf", "guide/01-mini.guide.pdf",
             "cards/pocket-card.pdf", "guide/answer-key.pdf"}
     files = {p.relative_to(mini_build).as_posix() for p in mini_build.rglob("*") if p.is_file()}
-    assert files == pages | pdfs | {"index.html", ".dpskit-manifest.json"}
+    data = {f"data/{p.relative_to(FIXTURES / 'mini/data').as_posix()}" for p in (FIXTURES / "mini/data").rglob("*") if p.is_file()}
+    assert files == pages | pdfs | data | {"index.html", "curriculum.yml", ".dpskit-manifest.json"}
     index = (mini_build / "index.html").read_text()
     for link in pages | pdfs:
         assert f'href="{link}"' in index, link
@@ -99,3 +101,22 @@ def test_main_is_callable_with_arguments(mini_root):
     with pytest.raises(SystemExit) as info:
         main(["--root", str(mini_root), "check"])
     assert info.value.code == 0
+
+
+def test_participant_notebook_runs_from_the_pack_alone(mini_build, tmp_path, monkeypatch):
+    """Copied to a USB stick without the source checkout, the notebook still finds its questions."""
+    import shutil
+
+    from dpskit.content import find_root, load_valid_content
+    from dpskit.execute import execute_notebook
+
+    stick = tmp_path / "usb"
+    shutil.copytree(mini_build, stick)
+    assert find_root(stick / "notebooks") == stick and find_root(stick / "guide") == stick
+    content = load_valid_content(stick, notebooks=False)
+    assert [s.id for s in content.sessions] == ["01-mini"] and "01-free-to-go" in content.quiz_items
+    monkeypatch.delenv("DPSKIT_ROOT", raising=False)
+    nb = execute_notebook(stick / "notebooks/01-mini.ipynb", content, session_id="01-mini")
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert sum("application/vnd.dpskit.quiz+json" in o.get("data", {}) for o in outputs) == 3

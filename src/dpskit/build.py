@@ -142,6 +142,8 @@ def build(
 
             render_pdfs(pdf_jobs)
             result.rendered += [job.target.relative_to(staging).as_posix() for job in pdf_jobs]
+        if any(fmt in SOURCE_FORMATS for fmt in formats):
+            _write_notebook_content(content, selected, formats, staging)
         (staging / MANIFEST).write_text(json.dumps(wanted, indent=1, sort_keys=True))
         _replace(staging, out)
     except BaseException:
@@ -330,6 +332,23 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
         (staging / rel).write_text(html, encoding="utf-8")
         result.rendered.append(rel)
     return jobs
+
+
+def _write_notebook_content(content: Content, selected, formats, staging: Path) -> None:
+    """What the pack's notebooks need to run anywhere: the data, and a manifest that points at
+    the exported notebooks (so `quiz(...)` finds its bank from a USB stick too). Copies of the
+    build's own inputs, never edited here."""
+    from ruamel.yaml import YAML
+
+    shutil.copytree(content.root / "data", staging / "data", dirs_exist_ok=True)
+    fmt = "notebook" if "notebook" in formats else "facilitator-notebook"
+    manifest = {
+        "title": content.title, "license": content.license, "language": content.language,
+        "sessions": [{"id": s.id, "notebook": output_path(fmt, s.id).as_posix()} for s in selected],
+    }
+    with (staging / "curriculum.yml").open("w", encoding="utf-8") as handle:
+        handle.write("# Written by dpskit build for the notebooks in this pack; edit the source curriculum instead.\n")
+        YAML(typ="safe", pure=True).dump(manifest, handle)
 
 
 def _replace(staging: Path, out: Path) -> None:

@@ -25,7 +25,7 @@ __all__ = ["quiz", "score", "script", "scenario", "poll", "timeline", "disclaime
 @lru_cache(maxsize=1)
 def content() -> Content:
     root = Path(os.environ["DPSKIT_ROOT"]) if os.environ.get("DPSKIT_ROOT") else find_root()
-    return load_valid_content(root)  # the build has just validated (and cached) the same content
+    return load_valid_content(root, notebooks=False)  # data only: also works from a pack's copy
 
 
 @lru_cache(maxsize=1)
