@@ -123,10 +123,7 @@ def render_scenario(payload: dict[str, Any], mode: QuizMode, *, standalone: bool
     (worksheet) or the whole map with the best path and debrief (answer_key)."""
     from .content.scenario import Scenario, best_path, reachable
 
-    scenario = Scenario.from_data({**payload["scenario"], "nodes": {
-        node_id: {k: v for k, v in node.items() if k != "id" and v not in ("", (), [])}
-        for node_id, node in payload["scenario"]["nodes"].items()
-    }})
+    scenario = Scenario.from_dict(payload["scenario"])
     order = reachable(scenario)
     steps = {node_id: number for number, node_id in enumerate(order, start=1)}
     incoming: dict[str, list[dict[str, Any]]] = {node_id: [] for node_id in order}
@@ -148,9 +145,7 @@ LETTERS = "ABCDEFGHIJ"
 def scenario_messages() -> dict[str, str]:
     return {
         "prompt": _("What do you do?"),
-        "continue": _("Continue"),
         "restart": _("Start again"),
-        "you_chose": _("You chose"),
         "ending": _("Ending"),
         "good": _("A strong outcome"),
         "mixed": _("A mixed outcome"),

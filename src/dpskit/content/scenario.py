@@ -45,6 +45,16 @@ class Scenario:
         return asdict(self)
 
     @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Scenario":
+        """The inverse of `to_dict` (what an output bundle carries)."""
+        nodes = {
+            node_id: Node(**{**node, "scripts": tuple(node["scripts"]),
+                             "choices": tuple(Choice(**choice) for choice in node["choices"])})
+            for node_id, node in data["nodes"].items()
+        }
+        return cls(**{**data, "nodes": nodes, "sources": tuple(data["sources"])})
+
+    @classmethod
     def from_data(cls, data: dict[str, Any]) -> "Scenario":
         nodes = {
             node_id: Node(
