@@ -341,8 +341,9 @@ def _load_scenarios(check: _Collector, content: Content) -> None:
             check.broken_scenarios.add(data["id"])
             continue
         scenario = Scenario.from_data(data)
+        reached = set(reachable(scenario))
         for node_id in nodes:
-            if node_id not in reachable(scenario):
+            if node_id not in reached:
                 check.add_at(doc, ("nodes", node_id), f"node {node_id!r} cannot be reached from {data['start']!r}")
         for node_id, index in unmarked_loops(scenario):
             check.add_at(doc, ("nodes", node_id, "choices", index, "next"),
