@@ -15,6 +15,7 @@ class Source:
     url: str
     kind: str
     reviewed: str
+    status: str = ""
     scope: str = ""
     note: str = ""
 
@@ -71,6 +72,7 @@ class Disclaimer:
     short: str
     text: str
     reviewed: str
+    status: str = ""
 
 
 @dataclass(frozen=True)
