@@ -169,6 +169,7 @@ def _load_manifest(check: _Collector, content: Content) -> None:
     data = doc.data
     content.title, content.license = data["title"], data["license"]
     content.language = data.get("language", "en")
+    content.source_max_age_months = data.get("source_max_age_months", content.source_max_age_months)
     seen: set[str] = set()
     for index, entry in enumerate(data["sessions"]):
         if entry["id"] in seen:
@@ -363,7 +364,7 @@ def _load_pocket_card(check: _Collector, content: Content) -> None:
             check.add_at(doc, ("scripts", index), f"script id {script_id!r} is not in data/scripts.yaml")
     content.pocket_card = PocketCard(
         title=doc.data["title"], scripts=tuple(doc.data["scripts"]), after=tuple(doc.data["after"]),
-        contacts=tuple(doc.data["contacts"]),
+        contacts=tuple(doc.data["contacts"]), limits=tuple(doc.data.get("limits", ())),
     )
 
 

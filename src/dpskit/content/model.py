@@ -15,7 +15,7 @@ class Source:
     url: str
     kind: str
     reviewed: str
-    status: str = ""
+    status: str = "unverified"  # verified | secondary | unverified: who could check what, see sources.json
     scope: str = ""
     note: str = ""
 
@@ -81,6 +81,7 @@ class PocketCard:
     scripts: tuple[str, ...]
     after: tuple[str, ...]
     contacts: tuple[dict[str, str], ...]
+    limits: tuple[str, ...] = ()
 
 
 @dataclass
@@ -106,6 +107,7 @@ class Content:
     title: str = ""
     license: str = ""
     language: str = "en"
+    source_max_age_months: int = 12
     sessions: list[Session] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     quiz_items: dict[str, QuizItem] = field(default_factory=dict)
