@@ -29,15 +29,20 @@ def _report_errors(errors) -> None:
 @cli.command()
 @click.option("--workshop", "-w", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="Also check a workshop.yml: sessions, times, contacts and whether the plan fits.")
+@click.option("--source-age", type=click.IntRange(min=1), default=None, metavar="MONTHS",
+              help="Warn about sources reviewed longer ago than this (default: curriculum.yml source_max_age_months, or 12).")
 @click.pass_obj
-def check(root: Path | None, workshop: Path | None) -> None:
+def check(root: Path | None, workshop: Path | None, source_age: int | None) -> None:
     """Validate curriculum.yml, data/ and every session notebook; list every problem."""
     from .content import InvalidContent, find_root, load_content
+    from .content.review import review_warnings
 
     content, errors = load_content(root or find_root())
     if errors:
         _report_errors(errors)
         sys.exit(1)
+    for warning in review_warnings(content, max_age_months=source_age):
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
     click.echo(f"OK: {len(content.sessions)} sessions, {len(content.quiz_items)} quiz items, "
                f"{len(content.sources)} sources, {len(content.glossary)} glossary terms, {len(content.scenarios)} scenarios.")
     if workshop is not None:

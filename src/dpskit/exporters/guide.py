@@ -5,6 +5,7 @@ from pathlib import Path
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from traitlets import default
 
+from ..content.review import check_before_teaching
 from .html import DpskitHTMLExporter
 
 
@@ -26,6 +27,7 @@ class GuideExporter(DpskitHTMLExporter):
         context["content"] = content
         session_id = nb.metadata.get("dpskit", {}).get("id", "")
         authored = Path(content.root) / "facilitator_guides" / f"{session_id}.md"
+        context["check_before_teaching"] = check_before_teaching(content, session_id) if session_id else None
         context["authored_guide"] = markdown2html_mistune(authored.read_text(encoding="utf-8")) if authored.is_file() else ""
         resources["dpskit"] = context
         return super().from_notebook_node(nb, resources, **kw)
