@@ -21,17 +21,9 @@ from typing import Any, Callable, Iterable
 import nbformat
 
 from .content import Content, load_valid_content
+from .index import BEFORE_THE_DAY
+from .packs import FORMATS, PDF_OF, SOURCE_FORMATS, materials_for, output_path, participant_dir
 
-# format name -> (exporter import path, output folder, file suffix)
-FORMATS: dict[str, tuple[str, str, str]] = {
-    "slides": ("dpskit.exporters:SlidesExporter", "slides", ".slides.html"),
-    "handout": ("dpskit.exporters:HandoutExporter", "handouts", ".handout.html"),
-    "guide": ("dpskit.exporters:GuideExporter", "guide", ".guide.html"),
-    "notebook": ("dpskit.exporters:ParticipantNotebookExporter", "notebooks", ".ipynb"),
-    "facilitator-notebook": ("dpskit.exporters:FacilitatorNotebookExporter", "guide", ".facilitator.ipynb"),
-}
-SOURCE_FORMATS = {"notebook", "facilitator-notebook"}  # exported from the source notebook, not the executed one
-PDF_OF = {"handout": "handouts/{id}.handout.pdf", "guide": "guide/{id}.guide.pdf", "slides": "slides/{id}.slides.pdf"}
 CACHE_FOLDER = ".dpskit-cache"
 MANIFEST = ".dpskit-manifest.json"
 
@@ -46,13 +38,9 @@ class BuildResult:
     reused: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     archive: Path | None = None
+    participant: Path | None = None   # the participant pack, beside the facilitator pack
     up_to_date: bool = False
     seconds: float = 0.0
-
-
-def output_path(fmt: str, session_id: str) -> Path:
-    _, folder, suffix = FORMATS[fmt]
-    return Path(folder) / f"{session_id}{suffix}"
 
 
 def _exporter(fmt: str, **traits: Any):
@@ -114,7 +102,8 @@ def build(
     previous = _read_manifest(out)
     stale = {rel for rel, key in wanted.items() if previous.get(rel) != key or not (out / rel).is_file()}
     archive = out.parent / f"{out.name}.zip" if plan else None
-    if not stale and (archive is None or archive.is_file()):
+    participant_archive = participant_dir(out).with_suffix(".zip") if plan else None
+    if not stale and all(a is None or a.is_file() for a in (archive, participant_archive)):
         result.up_to_date, result.reused = True, sorted(wanted)
         result.files = [out / rel for rel in sorted(wanted)]
         result.archive, result.seconds = archive, time.perf_counter() - started
@@ -135,13 +124,13 @@ def build(
             context["agendas"] = _session_agendas(frame)
         renderer = _SessionRenderer(formats, pdf, stale, context, staging, plan, report, result)
         pdf_jobs = _execute_and_render(content, to_render, needs_run, cache_dir, keys, renderer, result)
-        pdf_jobs += _render_shared(content, selected, formats, pdf, stale, staging, plan,
-                                   frame if plan else None, timing if plan else [], result)
+        pdf_jobs += _render_shared(content, selected, formats, pdf, stale, staging, plan, frame if plan else None, result)
         if pdf_jobs:
             from .pdf import render_pdfs
 
             render_pdfs(pdf_jobs)
             result.rendered += [job.target.relative_to(staging).as_posix() for job in pdf_jobs]
+        _render_landing(content, selected, wanted, stale, staging, plan, frame if plan else None, timing if plan else [], result)
         if any(fmt in SOURCE_FORMATS for fmt in formats):
             _write_notebook_content(content, selected, formats, staging)
         (staging / MANIFEST).write_text(json.dumps(wanted, indent=1, sort_keys=True))
@@ -152,6 +141,8 @@ def build(
     result.files = [out / rel for rel in sorted(wanted)]
     if archive is not None:
         result.archive = _zip(out, archive)
+        result.participant = _participant_pack(content, selected, out, wanted, plan, frame)
+        _zip(result.participant, participant_archive)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -175,14 +166,16 @@ def _session_outputs(session_id: str, formats: list[str], pdf: bool) -> list[str
     return [rel for fmt in formats for rel in _format_outputs(fmt, session_id, pdf)]
 
 
-def _shared_outputs(content: Content, formats: list[str], pdf: bool, plan) -> list[str]:
+def _shared_outputs(content: Content, selected, formats: list[str], pdf: bool, plan) -> list[str]:
     rels = ["index.html"]
+    for rel in materials_for(selected):
+        rels += [f"{rel}.html"] + ([f"{rel}.pdf"] if pdf else [])
     if content.pocket_card is not None:
         rels += ["cards/pocket-card.html"] + (["cards/pocket-card.pdf"] if pdf else [])
     if "guide" in formats:
         rels += ["guide/answer-key.html"] + (["guide/answer-key.pdf"] if pdf else [])
     if plan is not None:
-        rels.append("agenda.csv")
+        rels += ["agenda.csv", BEFORE_THE_DAY]
     return rels
 
 
@@ -190,7 +183,7 @@ def _wanted_outputs(selected, formats, pdf, content, keys, settings, plan) -> di
     """Every file this build makes, with the key of everything it depends on."""
     wanted = {rel: _hash(keys[s.id], rel, settings) for s in selected for rel in _session_outputs(s.id, formats, pdf)}
     everything = _hash(sorted(keys.items()), settings)
-    wanted.update({rel: _hash(everything, rel) for rel in _shared_outputs(content, formats, pdf, plan)})
+    wanted.update({rel: _hash(everything, rel) for rel in _shared_outputs(content, selected, formats, pdf, plan)})
     return wanted
 
 
@@ -301,37 +294,94 @@ def _footer(content: Content, plan) -> str:
     return f"{short} Legal hotline: {hotline}"
 
 
-def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame, timing, result):
-    """The landing page, pocket cards, the combined answer key and the agenda CSV."""
-    from .cards import render_pocket_card
-    from .index import render_answer_key, render_index
+def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame, result):
+    """Pocket cards, the combined answer key, the printable materials and the agenda CSV."""
+    from .before import render_samples
+    from .cards import render_pocket_card, render_scenario_cards, render_timeline_cards
+    from .index import render_answer_key
     from .pdf import PdfJob
 
     paper = plan.paper if plan else "letter"
     footer = _footer(content, plan)
-    pages: dict[str, str] = {}
+    ids = [s.id for s in selected]
+    makers = {
+        "cards/pocket-card": lambda: render_pocket_card(content, plan.contacts if plan else None, paper),
+        "guide/answer-key": lambda: render_answer_key(content, selected),
+        "materials/scenario-cards": lambda: render_scenario_cards(content, ids, paper),
+        "materials/timeline-cards": lambda: render_timeline_cards(content, paper),
+        "materials/sample-warrants": lambda: render_samples(content, "warrants", paper),
+        "materials/sample-subpoena": lambda: render_samples(content, "subpoena", paper),
+    }
     jobs = []
-    if "cards/pocket-card.html" in stale or "cards/pocket-card.pdf" in stale:
-        if content.pocket_card is not None:
-            pages["cards/pocket-card.html"] = render_pocket_card(content, plan.contacts if plan else None, paper)
-            if pdf:
-                jobs.append(PdfJob(pages["cards/pocket-card.html"], staging / "cards/pocket-card.pdf", paper=paper,
-                                   with_page_numbers=False, margins=False))
-    if "guide" in formats and ("guide/answer-key.html" in stale or "guide/answer-key.pdf" in stale):
-        pages["guide/answer-key.html"] = render_answer_key(content, selected)
-        if pdf:
-            jobs.append(PdfJob(pages["guide/answer-key.html"], staging / "guide/answer-key.pdf", paper=paper, footer=footer))
-    if "index.html" in stale:
-        pages["index.html"] = render_index(content, selected, formats, pdf=pdf, card=content.pocket_card is not None,
-                                           plan=plan, frame=frame, warnings=timing)
+    for rel, make in makers.items():
+        if f"{rel}.html" not in stale and f"{rel}.pdf" not in stale:
+            continue
+        html = make()
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (staging / f"{rel}.html").write_text(html, encoding="utf-8")
+        result.rendered.append(f"{rel}.html")
+        if f"{rel}.pdf" in stale:
+            own_layout = not rel.startswith("guide/")  # cards and samples bring their own page layout
+            jobs.append(PdfJob(html, staging / f"{rel}.pdf", paper=paper, footer="" if own_layout else footer,
+                               with_page_numbers=not own_layout, margins=not own_layout))
     if frame is not None and "agenda.csv" in stale:
         frame.drop(columns=["session_id"]).to_csv(staging / "agenda.csv", index=False)
         result.rendered.append("agenda.csv")
-    for rel, html in pages.items():
-        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+    return jobs
+
+
+def _page_counts(folder: Path, rels) -> dict[str, int]:
+    from .packs import pdf_pages
+
+    return {rel: pdf_pages(folder / rel) for rel in rels if rel.endswith(".pdf") and (folder / rel).is_file()}
+
+
+def _print_rows(selected, folder: Path, wanted, plan):
+    from .packs import print_plan
+
+    return print_plan(selected, _page_counts(folder, wanted), plan.participants if plan else None, wanted)
+
+
+def _render_landing(content, selected, wanted, stale, staging, plan, frame, timing, result):
+    """The index and the before-the-day page, written last: they show every PDF's page count."""
+    from .before import pages_with_blanks, render_before_the_day
+    from .index import render_index
+
+    pages = _page_counts(staging, wanted)
+    rows = _print_rows(selected, staging, wanted, plan) if plan else []
+    written = {}
+    if BEFORE_THE_DAY in stale:
+        htmls = {rel: (staging / rel).read_text(encoding="utf-8") for rel in wanted
+                 if rel.endswith(".html") and rel not in (BEFORE_THE_DAY, "index.html")}
+        written[BEFORE_THE_DAY] = render_before_the_day(content, selected, plan, wanted, rows, pages_with_blanks(htmls))
+    if "index.html" in stale:
+        written["index.html"] = render_index(
+            content, selected, wanted, pages=pages, plan=plan, frame=frame, warnings=timing, plan_rows=rows,
+            participant_pack=participant_dir(result.out).name if plan else None)
+    for rel, html in written.items():
         (staging / rel).write_text(html, encoding="utf-8")
         result.rendered.append(rel)
-    return jobs
+
+
+def _participant_pack(content, selected, out: Path, wanted, plan, frame) -> Path:
+    """The pack to hand out: an allowlisted copy of the facilitator pack (packs.py), its own
+    index and the data its notebooks need; swapped into place like the facilitator pack."""
+    from .index import render_index
+    from .packs import participant_files, write_participant_pack
+
+    target = participant_dir(out)
+    names = participant_files([s.id for s in selected], wanted)
+    pages = {names[rel]: n for rel, n in _page_counts(out, names).items()}
+    index = render_index(content, selected, set(names.values()), pages=pages, participant=True, plan=plan, frame=frame)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=out.parent))
+    try:
+        write_participant_pack(out, staging, names, index_html=index,
+                               write_data=lambda folder: _write_notebook_content(content, selected, ["notebook"], folder))
+        _replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
 
 
 def _write_notebook_content(content: Content, selected, formats, staging: Path) -> None:

@@ -27,3 +27,38 @@ def render_pocket_card(content: Content, contacts: dict[str, str] | None = None,
         language=content.language,
         build_date=build_date(),
     )
+
+
+def _page(template: str, content: Content, paper: str, **values) -> str:
+    return environment().get_template(template).render(
+        content=content, paper=paper, language=content.language, disclaimer=content.disclaimer, build_date=build_date(), **values)
+
+
+def scenario_cards(content: Content, session_ids) -> list[dict]:
+    """One card per role-play of the chosen sessions: the opening situation and its choices,
+    never the facilitator prompts or which choice is best."""
+    cards = []
+    for session_id in session_ids:
+        for scenario in (s for s in content.scenarios.values() if s.session == session_id):
+            start = scenario.nodes[scenario.start]
+            script_ids = dict.fromkeys(s for node in scenario.nodes.values() for s in node.scripts)
+            cards.append({
+                "session": content.session(session_id).title, "title": scenario.title, "summary": scenario.summary,
+                "situation": start.situation, "prompt": start.prompt, "choices": [c.text for c in start.choices],
+                "scripts": [content.scripts[s].say for s in script_ids if s in content.scripts],
+            })
+    return cards
+
+
+def render_scenario_cards(content: Content, session_ids, paper: str = "letter") -> str:
+    """Role-play cards for pair practice, four to a sheet (print one side, cut)."""
+    return _page("scenario_cards.html.j2", content, paper, cards=scenario_cards(content, list(session_ids)))
+
+
+def render_timeline_cards(content: Content, paper: str = "letter") -> str:
+    """One card per row of data/timeline.csv, in date order, for the timeline walk."""
+    from .notebook import timeline_frame
+
+    frame = timeline_frame(content)
+    rows = [{"number": n, "date": r.date, "event": r.event, "actors": r.actors, "category": r.category} for n, r in frame.iterrows()]
+    return _page("timeline_cards.html.j2", content, paper, cards=rows)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-FORMAT_NAMES = ("slides", "handout", "guide", "notebook", "facilitator-notebook")
+FORMAT_NAMES = ("slides", "participant-slides", "takehome", "handout", "guide", "notebook", "facilitator-notebook")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

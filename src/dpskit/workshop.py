@@ -36,6 +36,7 @@ class Workshop:
     language: str = "en"
     paper: str = "letter"
     slide_notes_in_pdf: bool = True
+    participants: int | None = None   # expected headcount: how many copies to print
     breaks: list[dict[str, Any]] = field(default_factory=list)
     contacts: dict[str, str] = field(default_factory=dict)
     source: Path | None = None

@@ -10,9 +10,10 @@ from .citations import CitationPreprocessor
 from .execute import ExecuteOncePreprocessor
 from .privacy import PrivacyPreprocessor
 from .outputs import AudienceOutputPreprocessor
+from .participant import ParticipantOutputsPreprocessor
 from .placeholders import PlaceholderPreprocessor
 
 __all__ = [
     "CitationPreprocessor", "ExecuteOncePreprocessor", "FacilitatorTagsPreprocessor", "HideCodePreprocessor",
-    "ParticipantMetadataPreprocessor", "PlaceholderPreprocessor", "PollCellsPreprocessor", "PrivacyPreprocessor", "AudienceOutputPreprocessor",
+    "ParticipantMetadataPreprocessor", "ParticipantOutputsPreprocessor", "PlaceholderPreprocessor", "PollCellsPreprocessor", "PrivacyPreprocessor", "AudienceOutputPreprocessor",
 ]
