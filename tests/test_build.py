@@ -19,10 +19,11 @@ def run(*args: str):
 
 def test_build_writes_every_format_and_an_index(mini_build):
     pages = {
-        "slides/01-mini.slides.html", "handouts/01-mini.handout.html", "guide/01-mini.guide.html",
+        "slides/01-mini.slides.html", "slides/01-mini.participant.slides.html", "handouts/01-mini.takehome.html",
+        "handouts/01-mini.handout.html", "guide/01-mini.guide.html",
         "notebooks/01-mini.ipynb", "guide/01-mini.facilitator.ipynb", "cards/pocket-card.html", "guide/answer-key.html",
     }
-    pdfs = {"slides/01-mini.slides.pdf", "handouts/01-mini.handout.pdf", "guide/01-mini.guide.pdf",
+    pdfs = {"slides/01-mini.slides.pdf", "handouts/01-mini.takehome.pdf", "handouts/01-mini.handout.pdf", "guide/01-mini.guide.pdf",
             "cards/pocket-card.pdf", "guide/answer-key.pdf"}
     files = {p.relative_to(mini_build).as_posix() for p in mini_build.rglob("*") if p.is_file()}
     data = {f"data/{p.relative_to(FIXTURES / 'mini/data').as_posix()}" for p in (FIXTURES / "mini/data").rglob("*") if p.is_file()}
