@@ -7,9 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 # Reinstall when the package definition or the installed templates change.
-INSTALL_INPUTS := pyproject.toml $(wildcard export/templates/*/*)
+INSTALL_INPUTS := pyproject.toml $(wildcard export/templates/*/* export/voila/templates/*/* export/jupyterlab/*/*)
 
-.PHONY: workshop test check lab bench clean
+.PHONY: workshop test check lab participant bench clean
 
 WORKSHOP ?= workshop.yml
 
@@ -29,6 +29,16 @@ lab: $(VENV)/.installed-runtime
 	$(PIP) install -e ".[lab]"
 	$(BIN)/jupyter lab sessions/
 
+# The default pack's notebooks in Voilà, as participants see them (PACK=build/<folder> for another pack).
+PACK ?= $(firstword $(wildcard build/*-participant) $(patsubst %/notebooks,%,$(wildcard build/*/notebooks)))
+participant: $(VENV)/.installed-live
+	@test -n "$(PACK)" || { echo "no pack yet: run make workshop first" >&2; exit 1; }
+	$(BIN)/dpskit participant $(PACK)
+
+$(VENV)/.installed-live: $(INSTALL_INPUTS) | $(BIN)/python
+	$(PIP) install -e ".[pdf,live]"
+	@touch $@ $(VENV)/.installed-runtime
+
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "dpskit needs Python 3.11 or newer (python3.11, python3.12, ...) on PATH" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +49,8 @@ $(VENV)/.installed-runtime: $(INSTALL_INPUTS) | $(BIN)/python
 	@touch $@
 
 $(VENV)/.installed-test: $(INSTALL_INPUTS) | $(BIN)/python
-	$(PIP) install -e ".[pdf,test,browser]"
-	@touch $@ $(VENV)/.installed-runtime
+	$(PIP) install -e ".[pdf,test,browser,live]"
+	@touch $@ $(VENV)/.installed-runtime $(VENV)/.installed-live
 
 clean:
 	rm -rf build .dpskit-cache

@@ -39,7 +39,7 @@ def test_poll_widget_draws_chart_and_points(item, dummy_comm):
     poll = Poll(item)
     assert poll.chart.layout.display == "none" and poll.points.value == ""
     poll.set_counts(6, 3, 11)
-    assert bytes(poll.chart.value).startswith(b"\x89PNG")
+    assert poll.chart_png.startswith(b"\x89PNG") and 'alt="Bar chart of hands raised per answer.' in poll.chart.value
     assert "Explaining yourself" in poll.points.value and "FEEDBACK-EXPLAIN" in poll.points.value
     frame = poll_frame(poll.rows)
     assert frame["count"].tolist() == [6, 3, 11] and frame["correct"].tolist() == [True, True, False]

@@ -385,20 +385,13 @@ def _participant_pack(content, selected, out: Path, wanted, plan, frame) -> Path
 
 
 def _write_notebook_content(content: Content, selected, formats, staging: Path) -> None:
-    """What the pack's notebooks need to run anywhere: the data, and a manifest that points at
-    the exported notebooks (so `quiz(...)` finds its bank from a USB stick too). Copies of the
-    build's own inputs, never edited here."""
-    from ruamel.yaml import YAML
+    """The curriculum.yml and data/ the pack's notebooks need to run from the pack alone."""
+    from .packdata import write_pack_data
 
-    shutil.copytree(content.root / "data", staging / "data", dirs_exist_ok=True)
     fmt = "notebook" if "notebook" in formats else "facilitator-notebook"
-    manifest = {
-        "title": content.title, "license": content.license, "language": content.language,
-        "sessions": [{"id": s.id, "notebook": output_path(fmt, s.id).as_posix()} for s in selected],
-    }
-    with (staging / "curriculum.yml").open("w", encoding="utf-8") as handle:
-        handle.write("# Written by dpskit build for the notebooks in this pack; edit the source curriculum instead.\n")
-        YAML(typ="safe", pure=True).dump(manifest, handle)
+    write_pack_data(content, [s.id for s in selected], staging,
+                    notebooks={s.id: output_path(fmt, s.id).as_posix() for s in selected},
+                    participant=not {"guide", "facilitator-notebook"} & set(formats))
 
 
 def _replace(staging: Path, out: Path) -> None:

@@ -1,4 +1,4 @@
-"""Thin command line over the library: `dpskit check`, `dpskit build`."""
+"""Thin command line over the library: `dpskit check`, `dpskit build`, `dpskit participant`."""
 
 from __future__ import annotations
 
@@ -114,6 +114,25 @@ def _build_with_progress(run_build, root, out, options):
             progress.update(tasks[session_id], advance=1, description=f"{session_id}: {step}")
 
         return run_build(root, out, on_progress=on_progress, **options)
+
+
+@cli.command()
+@click.argument("pack", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--lab", is_flag=True, help="JupyterLab (code and prompts hidden, nothing saved) instead of Voilà.")
+@click.option("--port", type=int, default=8866, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser; print the address only.")
+def participant(pack: Path, lab: bool, port: int, no_browser: bool) -> None:
+    """Open a built pack's notebooks as participants see them: no code, nothing from outside.
+
+    Needs the live extra: pip install 'dpskit[live]'. Stop with Ctrl-C."""
+    try:
+        from .participant import serve
+    except ImportError as exc:
+        raise click.ClickException(f"{exc.name} is not installed: pip install 'dpskit[live]' (or make participant)") from None
+    try:
+        sys.exit(serve(pack, lab=lab, port=port, open_browser=not no_browser))
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def main(args: list[str] | None = None) -> None:

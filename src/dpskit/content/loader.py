@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import csv
 import json
-import os
 import re
 from functools import lru_cache
 from importlib import resources
@@ -124,10 +123,12 @@ def load_content(root: Path | None = None, *, notebooks: bool = True) -> tuple[C
 
 
 def load_valid_content(root: Path | None = None, *, notebooks: bool = True) -> Content:
-    """Valid content or InvalidContent with every error. Content that passed once is kept
-    (by a hash of every input file) so an unchanged rebuild does not parse it all again."""
+    """Valid content or InvalidContent with every error. Content that passed once is kept as JSON
+    in the user's cache folder (by a hash of every input file), so an unchanged rebuild or a
+    notebook kernel does not parse it all again; nothing is written beside the content."""
     import hashlib
-    import pickle
+
+    from .cache import read_cached, write_cached
 
     root = find_root(root) if root is None or not (Path(root) / MANIFEST).is_file() else Path(root).resolve()
     inputs = [root / MANIFEST, *sorted((root / "data").rglob("*")), *sorted((root / "sessions").glob("*.ipynb")),
@@ -136,23 +137,13 @@ def load_valid_content(root: Path | None = None, *, notebooks: bool = True) -> C
     for path in inputs:
         if path.is_file():
             digest.update(path.as_posix().encode() + path.read_bytes())
-    cache = root / ".dpskit-cache" / f"content-{'nb' if notebooks else 'data'}.pickle"
-    try:
-        key, content = pickle.loads(cache.read_bytes())
-        if key == digest.hexdigest():
-            return content
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError):
-        pass
+    cached = read_cached(root, notebooks, digest.hexdigest())
+    if cached is not None:
+        return cached
     content, errors = load_content(root, notebooks=notebooks)
     if errors:
         raise InvalidContent(errors)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(pickle.dumps((digest.hexdigest(), content)))
-        partial.replace(cache)
-    except OSError:
-        pass  # a read-only checkout still builds, just without this shortcut
+    write_cached(root, notebooks, digest.hexdigest(), content)
     return content
 
 

@@ -4,6 +4,8 @@ No participant device is involved and nothing is stored."""
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 from typing import Any
 
@@ -13,6 +15,7 @@ from traitlets import Instance, observe
 from ..content.model import QuizItem
 from ..i18n import _
 from ..render import environment
+from .choices import LABEL
 from .grading import PollRow, poll_rows, poll_talking_points
 
 
@@ -46,6 +49,12 @@ def poll_chart_png(item: QuizItem, rows: list[PollRow]) -> bytes:
     return buffer.getvalue()
 
 
+def poll_chart_alt(rows: list[PollRow]) -> str:
+    """What the chart shows, in words, for its alt text."""
+    counts = "; ".join(f"{r.option}: {r.count}" + (f" ({_('right answer')})" if r.correct else "") for r in rows)
+    return _("Bar chart of hands raised per answer. {counts}").format(counts=counts)
+
+
 class Poll(w.VBox):
     """The question, one count box per option, the chart and what to say about wrong answers."""
 
@@ -53,12 +62,14 @@ class Poll(w.VBox):
 
     def __init__(self, item: QuizItem, **kwargs: Any):
         self.counters = [w.BoundedIntText(value=0, min=0, max=10_000, description="", layout=w.Layout(width="6em")) for _ in item.options]
-        rows = [w.HBox([counter, w.Label(option.text)]) for counter, option in zip(self.counters, item.options)]
-        self.chart = w.Image(format="png")
+        rows = [w.HBox([counter, w.HTML(LABEL.format(html.escape(option.text)), layout=w.Layout(flex="1 1 0%", min_width="0"))])
+                for counter, option in zip(self.counters, item.options)]
+        self.chart = w.HTML()  # an <img> with alt text: ipywidgets' Image has no alt
         self.points = w.HTML()
         prompt = w.HTML(environment().from_string("<p><strong>{{ p }}</strong></p><p>{{ hint }}</p>").render(
             p=item.prompt, hint=_("Ask for a show of hands for each answer and type the counts. Nothing is saved.")))
         super().__init__(children=[prompt, *rows, self.chart, self.points], **kwargs)
+        self.add_class("dpskit-poll-live")
         for counter in self.counters:
             counter.observe(self._render, names="value")
         self.item = item
@@ -84,10 +95,13 @@ class Poll(w.VBox):
         rows = poll_rows(self.item, self.counts)
         self.rows = rows
         if sum(self.counts) == 0:
+            self.chart_png = b""
             self.chart.layout.display = "none"
             self.points.value = ""
             return
         self.chart.layout.display = None
-        self.chart.value = poll_chart_png(self.item, rows)
+        self.chart_png = poll_chart_png(self.item, rows)
+        self.chart.value = '<img src="data:image/png;base64,{}" alt="{}" style="max-width:100%;height:auto">'.format(
+            base64.b64encode(self.chart_png).decode("ascii"), html.escape(poll_chart_alt(rows), quote=True))
         self.points.value = environment().get_template("poll_points.html.j2").render(
             points=poll_talking_points(rows), explanation=self.item.explanation, talking=self.item.talking_points)

@@ -17,6 +17,7 @@ from traitlets import Instance, Tuple, observe
 from ..content.model import QuizItem, Source
 from ..i18n import _
 from ..render import QUIZ_MIMETYPE, environment, quiz_messages, quiz_payload, render_quiz
+from .choices import LIVE_STYLE, Choices
 from .grading import Grade, grade
 
 
@@ -31,21 +32,18 @@ class Quiz(w.VBox):
         self._sources = {sid: asdict(s) for sid, s in (sources or {}).items() if sid in item.sources}
         self._answer_callbacks = CallbackDispatcher()
         self._nothing_chosen = False
-        self.prompt = w.HTML(environment().from_string("<p class='dpskit-quiz-prompt'>{{ p }}</p>").render(p=item.prompt))
-        if item.type == "multiple":
-            self.selector = w.VBox([w.Checkbox(value=False, description=o.text, indent=False) for o in item.options])
-            for box in self.selector.children:
-                box.observe(self._on_select, names="value")
-        else:
-            self.selector = w.RadioButtons(options=[(o.text, i) for i, o in enumerate(item.options)], value=None)
-            self.selector.observe(self._on_select, names="value")
+        self.prompt = w.HTML(LIVE_STYLE + environment().from_string("<p class='dpskit-quiz-prompt'>{{ p }}</p>").render(p=item.prompt))
+        self.hint = w.HTML(environment().from_string("<p class='dpskit-quiz-hint'>{{ h }}</p>").render(
+            h=_("Choose every answer that applies.") if item.type == "multiple" else _("Choose one answer.")))
+        self.selector = Choices([o.text for o in item.options], multiple=item.type == "multiple")
+        self.selector.observe(self._on_select, names="value")
         self.check_button = w.Button(description=_("Check"), button_style="primary")
         self.retry_button = w.Button(description=_("Try again"), layout=w.Layout(display="none"))
         self.feedback = w.HTML()
         self.check_button.on_click(lambda _button: self.submit())
         self.retry_button.on_click(lambda _button: self.reset())
         super().__init__(
-            children=[self.prompt, self.selector, w.HBox([self.check_button, self.retry_button]), self.feedback],
+            children=[self.prompt, self.hint, self.selector, w.HBox([self.check_button, self.retry_button]), self.feedback],
             **kwargs,
         )
         self.add_class("dpskit-quiz-live")
@@ -56,18 +54,11 @@ class Quiz(w.VBox):
         self._answer_callbacks.register_callback(callback, remove=remove)
 
     def _on_select(self, _change: dict[str, Any]) -> None:
-        if isinstance(self.selector, w.RadioButtons):
-            self.chosen = () if self.selector.value is None else (self.selector.value,)
-        else:
-            self.chosen = tuple(i for i, box in enumerate(self.selector.children) if box.value)
+        self.chosen = self.selector.chosen
 
     def select(self, *indices: int) -> None:
         """Choose options by index, as a participant's clicks would."""
-        if isinstance(self.selector, w.RadioButtons):
-            self.selector.value = indices[0] if indices else None
-        else:
-            for i, box in enumerate(self.selector.children):
-                box.value = i in indices
+        self.selector.select(*indices)
 
     def submit(self) -> Grade | None:
         """Grade the current choice, exactly what clicking Check does."""
@@ -90,11 +81,7 @@ class Quiz(w.VBox):
     @observe("result")
     def _render(self, _change: dict[str, Any] | None = None) -> None:
         graded = self.result is not None
-        if isinstance(self.selector, w.RadioButtons):
-            self.selector.disabled = graded
-        else:
-            for box in self.selector.children:
-                box.disabled = graded
+        self.selector.disabled = graded
         self.check_button.layout.display = "none" if graded else None
         self.retry_button.layout.display = None if graded else "none"
         if graded or self._nothing_chosen:

@@ -9,6 +9,12 @@ from traitlets import Instance, List, Unicode, observe
 
 from ..content.scenario import Scenario
 from ..render import SCENARIO_MIMETYPE, environment, render_scenario, scenario_messages
+from .choices import LIVE_STYLE
+
+
+# ipywidgets buttons keep their text on one line and cut it off with "…"; choices are sentences.
+CHOICE_STYLE = ("<style>.dpskit-scenario-live .jupyter-button{white-space:normal;height:auto;text-align:left;"
+                "line-height:1.4;padding:6px 10px;min-height:var(--jp-widgets-inline-height)}</style>")
 
 
 class ScenarioPlayer(w.VBox):
@@ -22,7 +28,7 @@ class ScenarioPlayer(w.VBox):
     def __init__(self, scenario: Scenario, payload: dict[str, Any], **kwargs: Any):
         self._payload = payload
         self._messages = scenario_messages()
-        self.title = w.HTML(environment().from_string("<h3>{{ t }}</h3>").render(t=scenario.title))
+        self.title = w.HTML(LIVE_STYLE + CHOICE_STYLE + environment().from_string("<h3>{{ t }}</h3>").render(t=scenario.title))
         self.consequence = w.HTML()
         self.situation = w.HTML()
         self.choices = w.VBox()
