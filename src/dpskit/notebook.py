@@ -107,10 +107,20 @@ def disclaimer() -> Rendered:
     return Rendered(render_disclaimer(asdict(notice)), f"{notice.short}\n{notice.text}")
 
 
-def timeline() -> None:
-    """The chart and table of data/timeline.csv: the long pattern session 01 discusses."""
+def timeline(chart: bool = True, table: bool = True) -> None:
+    """The chart and table of data/timeline.csv: the long pattern session 01 discusses.
+    A slide shows the chart alone; the table, too long for a slide, goes in a cell the deck skips."""
     data = content()
     frame = timeline_frame(data)
+    if chart:
+        _display_timeline_chart(frame)
+    if table:
+        rows = [[n, r.date, r.event, r.actors, r.category, r.source_titles] for n, r in frame.iterrows()]
+        columns = ["#", _("Date"), _("Event"), _("Public bodies"), _("Category"), _("Sources")]
+        _display(Rendered(render_table(columns, rows, _("Timeline of events")), _("Timeline of events")))
+
+
+def _display_timeline_chart(frame) -> None:
     png = _timeline_png(frame)
     alt = _("Timeline chart of {n} events from {first} to {last}, by category; each number matches a row of the table below.").format(
         n=len(frame), first=frame["year"].min(), last=frame["year"].max()
@@ -121,9 +131,6 @@ def timeline() -> None:
         extra={"image/png": png},
         metadata={"image/png": {"alt": alt}},
     ))
-    rows = [[n, r.date, r.event, r.actors, r.category, r.source_titles] for n, r in frame.iterrows()]
-    columns = ["#", _("Date"), _("Event"), _("Public bodies"), _("Category"), _("Sources")]
-    _display(Rendered(render_table(columns, rows, _("Timeline of events")), _("Timeline of events")))
 
 
 def timeline_frame(data: Content):
