@@ -34,7 +34,7 @@ def test_session_meets_the_standard(session_id):
     session = CONTENT.session(session_id)
     nb = nbformat.read(session.notebook, as_version=4)
     meta = session.meta
-    assert 60 <= session.minutes <= 90, f"{session_id}: {session.minutes} minutes"
+    assert 60 <= session.minutes <= 100, f"{session_id}: {session.minutes} minutes"  # honest timing: issue 10
     assert all(part.get("phase") for part in meta["parts"]), "every part names its ADIDS phase"
     assert len(meta["objectives"]) >= 3 and len(meta["key_points"]) >= 3
     slides = [c for c in nb.cells if c.metadata.get("slideshow", {}).get("slide_type") == "slide"]
