@@ -298,6 +298,7 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
     """Pocket cards, the combined answer key, the printable materials and the agenda CSV."""
     from .before import render_samples
     from .cards import render_pocket_card, render_scenario_cards, render_timeline_cards
+    from .defense_plan import render_defense_plan
     from .index import render_answer_key
     from .pdf import PdfJob
 
@@ -311,6 +312,7 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
         "materials/timeline-cards": lambda: render_timeline_cards(content, paper),
         "materials/sample-warrants": lambda: render_samples(content, "warrants", paper),
         "materials/sample-subpoena": lambda: render_samples(content, "subpoena", paper),
+        "materials/chapter-defense-plan": lambda: render_defense_plan(content, plan, paper),
     }
     jobs = []
     for rel, make in makers.items():

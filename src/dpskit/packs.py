@@ -31,6 +31,7 @@ PDF_OF = {
 }
 PARTICIPANT_SUFFIX = "-participant"
 POCKET_CARD = "cards/pocket-card"
+DEFENSE_PLAN = "materials/chapter-defense-plan"
 
 
 def output_path(fmt: str, session_id: str) -> Path:
@@ -55,6 +56,7 @@ def participant_files(session_ids, files) -> dict[str, str]:
                 names[rel] = rel
     for suffix in (".html", ".pdf"):
         names[POCKET_CARD + suffix] = POCKET_CARD + suffix
+        names[DEFENSE_PLAN + suffix] = DEFENSE_PLAN + suffix  # participants fill it in together
     present = set(files)
     return {source: target for source, target in names.items() if source in present}
 
@@ -81,6 +83,7 @@ MATERIALS = {
     "materials/scenario-cards": ("scenario",),
     "materials/sample-warrants": ("warrant",),
     "materials/sample-subpoena": ("subpoena",),
+    "materials/chapter-defense-plan": ("chapter defense plan",),
 }
 
 
@@ -141,6 +144,8 @@ def print_plan(sessions, pages: dict[str, int], participants: int | None, files)
             _("one set per pair"), _("one side"), duplex=False),
         row("materials/sample-subpoena.pdf", _("SAMPLE grand jury subpoena"), pairs, _("one per pair"), _("one side"), duplex=False),
         row("materials/timeline-cards.pdf", _("Timeline cards"), 1, _("one set for the room"), _("one side; cut"), duplex=False),
+        row(DEFENSE_PLAN + ".pdf", _("Chapter defense plan"), -(-participants // 4) + 1 if participants else None,
+            _("one per small group, and a master copy"), duplex),
     ]
     for session in sessions:
         rows.append(row(PDF_OF["handout"].format(id=session.id), _("Reader (optional): {title}").format(title=session.title),
