@@ -1,10 +1,24 @@
 """reveal.js deck with speaker notes, one self-contained file that works from a USB stick."""
 
+import copy
+
 from nbconvert.exporters import SlidesExporter as NbconvertSlidesExporter
 from traitlets import Bool, default
 
 from .context import SessionPageMixin
 from .reveal import reveal_assets
+
+
+def linear_slides(nb):
+    """Every `subslide` becomes a `slide`: a clicker and the right arrow then visit every slide
+    (reveal.js puts sub-slides below, reached only with the down arrow)."""
+    if not any(c.metadata.get("slideshow", {}).get("slide_type") == "subslide" for c in nb.cells):
+        return nb
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.metadata.get("slideshow", {}).get("slide_type") == "subslide":
+            cell.metadata.slideshow.slide_type = "slide"
+    return nb
 
 
 class SlidesExporter(SessionPageMixin, NbconvertSlidesExporter):
@@ -24,6 +38,17 @@ class SlidesExporter(SessionPageMixin, NbconvertSlidesExporter):
     @default("reveal_transition")
     def _default_reveal_transition(self):
         return "none"
+
+    @default("reveal_width")
+    def _default_reveal_width(self):
+        return "1280"  # 16:9 at 720p: template sizes are projector pixels
+
+    @default("reveal_height")
+    def _default_reveal_height(self):
+        return "720"
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        return super().from_notebook_node(linear_slides(nb), resources, **kw)
 
     def _init_resources(self, resources):
         resources = super()._init_resources(resources)
