@@ -1,0 +1,230 @@
+"""Slides as the room sees them: every deck of the curriculum in Chromium at 1280x720, every
+slide, fragment and role-play step; nothing may end below the visible slide or be clipped sideways.
+Also: text large enough for the back of the room, linear navigation (→ visits every slide), and
+Tab never lands on a hidden slide's controls (axe aria-hidden-focus).
+
+Runs when a Chromium is found; in CI a missing browser fails. Numbers go to
+build/test-artifacts/slides-layout.json, screenshots of the densest slides to build/test-artifacts/slides/."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from browser_support import CHROMIUM_ARGS, NO_CHROMIUM, find_chromium, in_ci
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "build" / "test-artifacts"
+
+
+def _session_ids() -> list[str]:
+    from dpskit.content import load_content
+
+    content, _ = load_content(REPO, notebooks=False)
+    return [s.id for s in content.sessions]
+
+
+SESSIONS = _session_ids()
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory) -> Path:
+    """Every session's deck, slides only (no PDFs): what the layout depends on."""
+    from dpskit.build import build
+
+    out = tmp_path_factory.mktemp("slides-build") / "build"
+    return build(REPO, out, formats=["slides"], pdf=False).out
+
+
+@pytest.fixture(scope="module")
+def context():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        executable, how = find_chromium(playwright)
+        if executable is None:
+            message = f"{NO_CHROMIUM} ({how}) Slide layout was NOT measured."
+            if in_ci():
+                pytest.fail(f"SLIDE LAYOUT TESTS CANNOT RUN and CI requires them: {message}", pytrace=False)
+            pytest.skip(f"SLIDE LAYOUT TESTS SKIPPED: {message}")
+        with tempfile.TemporaryDirectory(prefix="dpskit-layout-") as profile:
+            ctx = playwright.chromium.launch_persistent_context(
+                profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS,
+                viewport={"width": 1280, "height": 720}, locale="en-US")
+            ctx.set_default_timeout(15_000)
+            try:
+                yield ctx
+            finally:
+                ctx.close()
+
+
+@pytest.fixture(scope="module")
+def report():
+    data: dict = {}
+    yield data
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "slides-layout.json").write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
+
+
+def deck_path(decks: Path, session_id: str) -> Path:
+    return decks / "slides" / f"{session_id}.slides.html"
+
+
+def open_deck(context, path: Path):
+    page = context.new_page()
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    page.wait_for_selector(".reveal.ready", state="attached")
+    page.evaluate("Reveal.configure({transition: 'none'})")
+    return page
+
+
+# --------------------------------------------------------------------------- nothing below the slide
+
+
+@pytest.mark.parametrize("session_id", SESSIONS)
+def test_every_slide_fits_at_720p(context, decks, report, session_id):
+    from dpskit.slidelayout import measure_deck
+
+    fit = measure_deck(context, deck_path(decks, session_id))
+    report.setdefault(session_id, {}).update(
+        slides=fit.slides, overflowing_slides=sorted({o.number for o in fit.overflows}),
+        overflows=[str(o) for o in fit.overflows])
+    assert fit.slides > 5, f"{session_id}: the deck has only {fit.slides} slides"
+    assert not fit.overflows, f"{session_id}: content runs off the slide at 1280x720:\n" + "\n".join(
+        f"  {session_id} {o}" for o in fit.overflows)
+
+
+def test_the_measure_sees_overflow(context, decks, tmp_path):
+    """The check can fail: a slide with a long list, and a slide with a wide table, are named."""
+    from dpskit.slidelayout import measure_deck
+
+    html = deck_path(decks, SESSIONS[0]).read_text(encoding="utf-8")
+    sections = [m.start() for m in re.finditer(r"<section\b[^>]*>\s*<section\b[^>]*>", html)]
+    long_list = "<ul>" + "".join(f"<li>caveat number {i} that the room must see</li>" for i in range(20)) + "</ul>"
+    wide = '<div style="overflow-x: hidden"><table><tr>' + "<td>wide_cell_without_breaks</td>" * 40 + "</tr></table></div>"
+    end_of = lambda start: html.index("</section>", start)  # noqa: E731 - the first slide's inner section
+    second_end = end_of(sections[1])
+    third_end = end_of(sections[2])
+    broken = html[:second_end] + long_list + html[second_end:third_end] + wide + html[third_end:]
+    target = tmp_path / "broken.slides.html"
+    target.write_text(broken, encoding="utf-8")
+    fit = measure_deck(context, target)
+    below = [o for o in fit.overflows if o.below > 1]
+    sideways = [o for o in fit.overflows if o.right > 1]
+    assert [o.number for o in below][:1] == [2], [str(o) for o in fit.overflows]
+    assert "caveat number" in below[0].what
+    assert 3 in [o.number for o in sideways], [str(o) for o in fit.overflows]
+
+
+# --------------------------------------------------------------------------- readable from the back
+
+
+READABLE = """() => {
+  const scale = document.querySelector('.reveal .slides').getBoundingClientRect().height / 720;
+  const px = (el) => el ? parseFloat(getComputedStyle(el).fontSize) * scale : null;
+  const first = (s) => document.querySelector(s);
+  const radio = first('.reveal .dpskit-quiz input');
+  return {scale, body: px(first('.reveal .slides section:not(.stack) p')),
+          option: px(first('.reveal .dpskit-quiz-option label')),
+          radio: radio ? radio.getBoundingClientRect().width || parseFloat(getComputedStyle(radio).width) * scale : null,
+          choice: px(first('.reveal .dpskit-scenario-choice')), situation: px(first('.reveal .dpskit-situation')),
+          footer: px(first('.dpskit-slide-footer')) / scale * (innerHeight / 720) };
+}"""
+
+
+@pytest.mark.parametrize("session_id", SESSIONS)
+def test_text_reads_from_the_back(context, decks, report, session_id):
+    page = open_deck(context, deck_path(decks, session_id))
+    try:
+        sizes = page.evaluate(READABLE)
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        page.wait_for_function("() => Math.abs(document.querySelector('.reveal .slides').getBoundingClientRect().height - 1080) < 40")
+        footer_1080 = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.dpskit-slide-footer')).fontSize)")
+    finally:
+        page.close()
+    report.setdefault(session_id, {})["font_px_at_720p"] = {**sizes, "footer_at_1080p": footer_1080}
+    assert sizes["body"] >= 28, sizes
+    if sizes["option"] is not None:
+        assert sizes["option"] >= 24 and sizes["radio"] >= 24, f"quiz options/radios too small at 720p: {sizes}"
+    if sizes["choice"] is not None:
+        assert sizes["choice"] >= 24 and sizes["situation"] >= 24, f"scenario text too small at 720p: {sizes}"
+    assert sizes["footer"] >= 14 and footer_1080 >= 1.4 * sizes["footer"], f"the footer must scale with the screen: {sizes}, {footer_1080}"
+
+
+# --------------------------------------------------------------------------- keyboard
+
+
+@pytest.mark.parametrize("session_id", SESSIONS)
+def test_right_arrow_visits_every_slide(context, decks, session_id):
+    """A clicker sends → (or Page Down): no vertical sub-slides it would skip."""
+    page = open_deck(context, deck_path(decks, session_id))
+    try:
+        stacks = page.eval_on_selector_all(".reveal .slides > section", "ss => ss.map(s => s.querySelectorAll(':scope > section').length)")
+        assert all(n <= 1 for n in stacks), f"vertical sub-slides in {session_id}: {stacks}"
+        total = page.evaluate("Reveal.getTotalSlides()")
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        seen = set()
+        for _ in range(4 * total + 50):
+            at = page.evaluate("(() => { const i = Reveal.getIndices(); return [i.h, i.v || 0]; })()")
+            seen.add(tuple(at))
+            if page.evaluate("Reveal.isLastSlide() && !Reveal.availableFragments().next"):
+                break
+            page.keyboard.press("ArrowRight")
+        assert len(seen) == total and all(v == 0 for _, v in seen), f"→ visited {len(seen)} of {total} slides"
+    finally:
+        page.close()
+
+
+FOCUSABLE_ELSEWHERE = """() => { const current = Reveal.getCurrentSlide();
+  return [...document.querySelectorAll('.reveal .slides section:not(.stack)')].filter(s => s !== current)
+    .flatMap(s => [...s.querySelectorAll('input, button, a[href], select, textarea, [tabindex]')])
+    .filter(el => !el.closest('[inert]') && el.getClientRects().length > 0).map(el => el.outerHTML.slice(0, 80)); }"""
+
+
+@pytest.mark.parametrize("session_id", SESSIONS)
+def test_tab_stays_on_the_current_slide(context, decks, report, session_id):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_deck(context, deck_path(decks, session_id))
+    try:
+        results = Axe().run(page, options={"runOnly": ["aria-hidden-focus"]})
+        cases = sum(len(v["nodes"]) for v in results.response["violations"])
+        report.setdefault(session_id, {})["axe_aria_hidden_focus"] = cases
+        assert cases == 0, f"{session_id}: axe aria-hidden-focus on {cases} element(s)"
+        for h in range(page.evaluate("Reveal.getTotalSlides()")):
+            page.evaluate(f"Reveal.slide({h}, 0)")
+            reachable = page.evaluate(FOCUSABLE_ELSEWHERE)
+            assert not reachable, f"{session_id} slide {h + 1}: Tab can reach controls of other slides: {reachable[:3]}"
+        quiz_slide = page.evaluate("""() => { const f = document.querySelector('form.dpskit-quiz');
+            if (!f) return null; const at = Reveal.getIndices(f.closest('section')); Reveal.slide(at.h, 0); return at.h; }""")
+        if quiz_slide is None:
+            return
+        escaped = []
+        for _ in range(25):
+            page.keyboard.press("Tab")
+            escaped += page.evaluate("""() => { const a = document.activeElement, s = a && a.closest('.reveal .slides section:not(.stack)');
+                return s && s !== Reveal.getCurrentSlide() ? [a.outerHTML.slice(0, 80)] : []; }""")
+        assert not escaped, f"{session_id}: Tab reached controls of a hidden slide: {escaped[:3]}"
+    finally:
+        page.close()
+
+
+def test_subslides_become_slides():
+    """An author's `subslide` still shows as a slide of its own on the → path."""
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    from dpskit.exporters.slides import linear_slides
+
+    nb = new_notebook(cells=[
+        new_markdown_cell("# one", metadata={"slideshow": {"slide_type": "slide"}}),
+        new_markdown_cell("# two", metadata={"slideshow": {"slide_type": "subslide"}}),
+    ])
+    flat = linear_slides(nb)
+    assert [c.metadata.slideshow.slide_type for c in flat.cells] == ["slide", "slide"]
+    assert nb.cells[1].metadata.slideshow.slide_type == "subslide", "the author's notebook is left alone"
