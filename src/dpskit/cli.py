@@ -31,17 +31,20 @@ def _report_errors(errors) -> None:
               help="Also check a workshop.yml: sessions, times, contacts and whether the plan fits.")
 @click.option("--source-age", type=click.IntRange(min=1), default=None, metavar="MONTHS",
               help="Warn about sources reviewed longer ago than this (default: curriculum.yml source_max_age_months, or 12).")
+@click.option("--layout", is_flag=True,
+              help="Also build the slides and measure every slide in Chromium at 1280x720 (needs Chromium and dpskit[browser]).")
 @click.pass_obj
-def check(root: Path | None, workshop: Path | None, source_age: int | None) -> None:
+def check(root: Path | None, workshop: Path | None, source_age: int | None, layout: bool) -> None:
     """Validate curriculum.yml, data/ and every session notebook; list every problem."""
     from .content import InvalidContent, find_root, load_content
     from .content.review import review_warnings
+    from .content.slidefit import slide_warnings
 
     content, errors = load_content(root or find_root())
     if errors:
         _report_errors(errors)
         sys.exit(1)
-    for warning in review_warnings(content, max_age_months=source_age):
+    for warning in review_warnings(content, max_age_months=source_age) + slide_warnings(content):
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     click.echo(f"OK: {len(content.sessions)} sessions, {len(content.quiz_items)} quiz items, "
                f"{len(content.sources)} sources, {len(content.glossary)} glossary terms, {len(content.scenarios)} scenarios.")
@@ -57,6 +60,26 @@ def check(root: Path | None, workshop: Path | None, source_age: int | None) -> N
         for warning in warnings + agenda_warnings(summary, plan):
             click.secho(f"Warning: {warning}", fg="yellow", err=True)
         click.echo(f"OK: {workshop.name}: {len(plan.sessions)} sessions, {plan.start}–{summary.ends}, {summary.total} minutes.")
+    if layout:
+        _check_layout(content.root)
+
+
+def _check_layout(root: Path) -> None:
+    from .slidelayout import LayoutUnavailable, layout_report
+
+    try:
+        fits = layout_report(root)
+    except LayoutUnavailable as exc:
+        click.secho(f"Layout not checked: {exc}", fg="red", err=True)
+        sys.exit(2)
+    problems = [f"{fit.deck}: {overflow}" for fit in fits for overflow in fit.overflows]
+    for problem in problems:
+        click.secho(f"Overflow: {problem}", fg="red", err=True)
+    slides = sum(fit.slides for fit in fits)
+    if problems:
+        click.secho(f"{len(problems)} slide state(s) of {slides} slides run off the slide at 1280x720.", fg="red", err=True)
+        sys.exit(1)
+    click.echo(f"OK: layout of {slides} slides in {len(fits)} decks at 1280x720, every fragment and role-play step.")
 
 
 @cli.command()

@@ -144,13 +144,19 @@ def measure_deck(context, deck: Path, name: str | None = None) -> DeckFit:
     return result
 
 
+class LayoutUnavailable(RuntimeError):
+    """No Playwright or no Chromium here: the layout cannot be measured (the build never needs it)."""
+
+
 def measure_decks(decks: list[Path], executable: str | None = None) -> list[DeckFit]:
     """Measure each deck in one headless Chromium with a throwaway profile."""
-    from playwright.sync_api import sync_playwright
-
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        raise LayoutUnavailable("Playwright is not installed: pip install 'dpskit[browser]'") from exc
     executable = executable or find_chromium()
     if executable is None:
-        raise FileNotFoundError("no Chromium found (apt-get install chromium, or set DPSKIT_CHROMIUM)")
+        raise LayoutUnavailable("no Chromium found: apt-get install chromium, or set DPSKIT_CHROMIUM")
     with sync_playwright() as playwright, tempfile.TemporaryDirectory(prefix="dpskit-layout-") as profile:
         context = playwright.chromium.launch_persistent_context(
             profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS, viewport=VIEWPORT)
@@ -159,3 +165,12 @@ def measure_decks(decks: list[Path], executable: str | None = None) -> list[Deck
             return [measure_deck(context, deck) for deck in decks]
         finally:
             context.close()
+
+
+def layout_report(root: Path, sessions: list[str] | None = None) -> list[DeckFit]:
+    """Build the decks into a temporary folder (slides only, no PDF) and measure them."""
+    from .build import build
+
+    with tempfile.TemporaryDirectory(prefix="dpskit-slides-") as folder:
+        out = build(root, Path(folder) / "build", sessions=sessions, formats=["slides"], pdf=False).out
+        return measure_decks(sorted((out / "slides").glob("*.slides.html")))

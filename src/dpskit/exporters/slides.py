@@ -1,6 +1,7 @@
 """reveal.js deck with speaker notes, one self-contained file that works from a USB stick."""
 
 import copy
+import re
 
 from nbconvert.exporters import SlidesExporter as NbconvertSlidesExporter
 from traitlets import Bool, default
@@ -18,6 +19,21 @@ def linear_slides(nb):
     for cell in nb.cells:
         if cell.metadata.get("slideshow", {}).get("slide_type") == "subslide":
             cell.metadata.slideshow.slide_type = "slide"
+    return nb
+
+
+SCRIPT_WHY = re.compile(r'<span class="dpskit-script-why">(.*?)</span>', re.DOTALL)
+
+
+def script_reasons_to_notes(nb):
+    """A script slide shows what to say and when; its longer "why" goes to the speaker notes."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html")
+            if isinstance(html, str) and 'class="dpskit-script-why"' in html:
+                reasons = SCRIPT_WHY.findall(html)
+                output["data"]["text/html"] = SCRIPT_WHY.sub("", html) + "".join(
+                    f'<aside class="notes"><p>{reason}</p></aside>' for reason in reasons)
     return nb
 
 
@@ -49,6 +65,10 @@ class SlidesExporter(SessionPageMixin, NbconvertSlidesExporter):
 
     def from_notebook_node(self, nb, resources=None, **kw):
         return super().from_notebook_node(linear_slides(nb), resources, **kw)
+
+    def _preprocess(self, nb, resources):
+        nb, resources = super()._preprocess(nb, resources)
+        return script_reasons_to_notes(nb), resources
 
     def _init_resources(self, resources):
         resources = super()._init_resources(resources)
