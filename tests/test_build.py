@@ -53,9 +53,10 @@ def test_rebuild_with_nothing_changed_executes_nothing(mini_root):
     first = build(mini_root, mini_root / "build", formats=["slides"])
     second = build(mini_root, mini_root / "build", formats=["slides"])
     assert first.executed == ["01-mini"] and second.executed == [] and second.up_to_date and not second.rendered
-    (mini_root / "data/glossary.csv").write_text((mini_root / "data/glossary.csv").read_text() + "Subpoena,A court order.,terry-1968\n")
+    bank = mini_root / "data/quizzes/01-mini.yaml"
+    bank.write_text(bank.read_text().replace("FEEDBACK-RIGHT free to go.", "FEEDBACK-RIGHT you may ask."))
     third = build(mini_root, mini_root / "build", formats=["slides"])
-    assert third.executed == ["01-mini"], "a data change must invalidate the cache"
+    assert third.executed == ["01-mini"], "a change to a quiz item the session shows must invalidate the cache"
     assert "slides/01-mini.slides.html" in third.rendered
     (mini_root / "build" / "slides/01-mini.slides.html").unlink()
     fourth = build(mini_root, mini_root / "build", formats=["slides"])

@@ -6,7 +6,6 @@ session key, same settings), so a rebuild with nothing changed executes and rend
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -50,10 +49,6 @@ def _exporter(fmt: str, **traits: Any):
     return getattr(import_module(module), name)(**traits)
 
 
-def _hash(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-
-
 def build(
     root: Path | None = None,
     out: Path | None = None,
@@ -68,7 +63,7 @@ def build(
     """Build into a temporary folder and move it into place only when everything worked,
     so a failure leaves the previous build untouched. With a workshop file, the pack goes to
     build/<workshop-slug>/ with an agenda, the workshop's contacts and a .zip beside it."""
-    from .execute import cache_key, inputs_digest
+    from .deps import Dependencies
     from .pdf import weasyprint_available
 
     started = time.perf_counter()
@@ -96,11 +91,12 @@ def build(
             result.warnings.append("WeasyPrint (or the system's pango) is not installed: no PDFs this time. `pip install dpskit[pdf]`.")
     report = on_progress or (lambda session_id, step: None)
     settings = {"formats": formats, "pdf": pdf, "workshop": _workshop_dict(plan), "sessions": [s.id for s in selected]}
-    digest = inputs_digest(content)
-    keys = {s.id: cache_key(s.notebook, content, digest) for s in selected}
-    wanted = _wanted_outputs(selected, formats, pdf, content, keys, settings, plan)
+    deps = Dependencies(content, content.root / CACHE_FOLDER)
+    agendas = _session_agendas(frame) if plan is not None else None
+    keyed = lambda: _wanted_outputs(selected, formats, pdf, content, deps, settings, plan, agendas, timing if plan else [])  # noqa: E731
+    wanted = keyed()
     previous = _read_manifest(out)
-    stale = {rel for rel, key in wanted.items() if previous.get(rel) != key or not (out / rel).is_file()}
+    stale = {rel for rel, key in wanted.items() if key is None or previous.get(rel) != key or not (out / rel).is_file()}
     archive = out.parent / f"{out.name}.zip" if plan else None
     participant_archive = participant_dir(out).with_suffix(".zip") if plan else None
     if not stale and all(a is None or a.is_file() for a in (archive, participant_archive)):
@@ -121,9 +117,9 @@ def build(
                                                 for rel in _format_outputs(fmt, s.id, pdf))]
         context = {"content": content, "executed": True, "workshop": settings["workshop"]}
         if plan is not None:
-            context["agendas"] = _session_agendas(frame)
+            context["agendas"] = agendas
         renderer = _SessionRenderer(formats, pdf, stale, context, staging, plan, report, result)
-        pdf_jobs = _execute_and_render(content, to_render, needs_run, cache_dir, keys, renderer, result)
+        pdf_jobs = _execute_and_render(deps, to_render, needs_run, cache_dir, renderer, result)
         pdf_jobs += _render_shared(content, selected, formats, pdf, stale, staging, plan, frame if plan else None, result)
         if pdf_jobs:
             from .pdf import render_pdfs
@@ -133,6 +129,7 @@ def build(
         _render_landing(content, selected, wanted, stale, staging, plan, frame if plan else None, timing if plan else [], result)
         if any(fmt in SOURCE_FORMATS for fmt in formats):
             _write_notebook_content(content, selected, formats, staging)
+        wanted = keyed()  # now that every session ran, every key is known
         (staging / MANIFEST).write_text(json.dumps(wanted, indent=1, sort_keys=True))
         _replace(staging, out)
     except BaseException:
@@ -179,11 +176,13 @@ def _shared_outputs(content: Content, selected, formats: list[str], pdf: bool, p
     return rels
 
 
-def _wanted_outputs(selected, formats, pdf, content, keys, settings, plan) -> dict[str, str]:
-    """Every file this build makes, with the key of everything it depends on."""
-    wanted = {rel: _hash(keys[s.id], rel, settings) for s in selected for rel in _session_outputs(s.id, formats, pdf)}
-    everything = _hash(sorted(keys.items()), settings)
-    wanted.update({rel: _hash(everything, rel) for rel in _shared_outputs(content, selected, formats, pdf, plan)})
+def _wanted_outputs(selected, formats, pdf, content, deps, settings, plan, agendas, timing) -> dict[str, str | None]:
+    """Every file this build makes, with the key of exactly what it depends on (see dpskit.deps);
+    None for a session that has not run since its notebook changed."""
+    wanted = {rel: deps.output_key(s, fmt, rel, settings, agendas)
+              for s in selected for fmt in formats for rel in _format_outputs(fmt, s.id, pdf)}
+    shared = _shared_outputs(content, selected, formats, pdf, plan)
+    wanted.update({rel: deps.shared_key(rel, selected, settings, timing, wanted) for rel in shared})
     return wanted
 
 
@@ -213,15 +212,13 @@ def _select(content: Content, sessions: Iterable[str] | None):
     return [next(s for s in content.sessions if s.id == session_id) for session_id in dict.fromkeys(wanted)]
 
 
-def _execute_and_render(content, to_render, needs_run, cache_dir, keys, renderer, result) -> list:
-    """Execute sessions in parallel (each its own kernel) and render each one as soon as it
-    is ready, so rendering overlaps the kernels still running."""
+def _execute_and_render(deps, to_render, needs_run, cache_dir, renderer, result) -> list:
+    """Execute sessions in parallel (kernels, or calls in this process: see dpskit.deps) and
+    render each one as soon as it is ready, so rendering overlaps the kernels still running."""
     from concurrent.futures import as_completed
 
-    from .execute import executed_session
-
     def run(session):
-        return executed_session(session.notebook, content, session_id=session.id, cache_dir=cache_dir, key=keys[session.id])
+        return deps.executed(session, cache_dir)
 
     jobs = []
     workers = max(1, min(len(needs_run), (os.cpu_count() or 1) + 1))  # kernels also wait on I/O
@@ -256,7 +253,10 @@ class _SessionRenderer:
     def __init__(self, formats, pdf, stale, context, staging, plan, report, result):
         self.formats, self.pdf, self.stale, self.context = formats, pdf, stale, context
         self.staging, self.plan, self.report, self.result = staging, plan, report, result
-        self.exporters = {fmt: _exporter(fmt) for fmt in formats}
+        from .deps import template_dirs
+
+        self.templates = {"extra_template_basedirs": template_dirs(context["content"].root)}
+        self.exporters = {fmt: _exporter(fmt, **({} if fmt in SOURCE_FORMATS else self.templates)) for fmt in formats}
         self.print_slides = None
         self.footer = _footer(context["content"], plan)
 
@@ -284,7 +284,8 @@ class _SessionRenderer:
 
     def _print_slides(self):
         if self.print_slides is None:
-            self.print_slides = _exporter("SlidesPrintExporter", with_notes=self.plan.slide_notes_in_pdf if self.plan else True)
+            self.print_slides = _exporter("SlidesPrintExporter", with_notes=self.plan.slide_notes_in_pdf if self.plan else True,
+                                           **self.templates)
         return self.print_slides
 
 

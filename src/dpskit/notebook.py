@@ -10,6 +10,8 @@ import base64
 import html
 import io
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +28,30 @@ __all__ = ["quiz", "score", "script", "scenario", "poll", "timeline", "disclaime
 def content() -> Content:
     root = Path(os.environ["DPSKIT_ROOT"]) if os.environ.get("DPSKIT_ROOT") else find_root()
     return load_valid_content(root, notebooks=False)  # data only: also works from a pack's copy
+
+
+# Set while the build runs a session's calls in its own process (see dpskit.inline):
+# (the content to use, the list every display goes to).
+_here: ContextVar[tuple[Content, list] | None] = ContextVar("dpskit_displayed_here", default=None)
+
+
+@contextmanager
+def displayed_here(data: Content):
+    """Run notebook calls in this process, without a kernel: they read `data` and every
+    object they display is appended, in order, to the list this yields."""
+    shown: list = []
+    token = _here.set((data, shown))
+    _scoreboard.cache_clear()
+    try:
+        yield shown
+    finally:
+        _here.reset(token)
+        _scoreboard.cache_clear()
+
+
+def _current() -> Content:
+    here = _here.get()
+    return here[0] if here else content()
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +74,11 @@ class Rendered:
 def _display(obj: Any) -> None:
     from IPython.display import display
 
+    here = _here.get()
+    if here:
+        here[1].append(obj)
+        return
+
     display(obj)
 
 
@@ -55,12 +86,12 @@ def quiz(*ids: str, session: str | None = None) -> None:
     """Show quiz items by id, or a whole session's bank with `session=`."""
     from .widgets import Quiz
 
-    data = content()
+    data = _current()
     items = [data.quiz_items[i] for i in ids] + (data.bank(session) if session else [])
     if not items:
         raise ValueError(_("quiz() needs at least one quiz id or a session"))
     for item in items:
-        _display(_scoreboard().track(Quiz(item, data.sources)))
+        _display(_scoreboard().track(Quiz(item, _sources_of(data, item.sources))))
 
 
 def score():
@@ -70,16 +101,21 @@ def score():
     return ScoreCard(_scoreboard())
 
 
-def _sources_dict(data: Content) -> dict[str, dict[str, Any]]:
-    return {sid: asdict(source) for sid, source in data.sources.items()}
+def _sources_of(data: Content, ids) -> dict[str, Any]:
+    """Only the sources an output cites: the build records exactly what each session reads."""
+    return {sid: data.sources[sid] for sid in ids if sid in data.sources}
+
+
+def _sources_dict(data: Content, ids) -> dict[str, dict[str, Any]]:
+    return {sid: asdict(source) for sid, source in _sources_of(data, ids).items()}
 
 
 def script(*ids: str) -> None:
     """Show scripts to say out loud, from data/scripts.yaml."""
-    data = content()
+    data = _current()
     for script_id in ids:
         item = data.scripts[script_id]
-        _display(Rendered(render_script(asdict(item), _sources_dict(data)), f"“{item.say}”  ({item.when})",
+        _display(Rendered(render_script(asdict(item), _sources_dict(data, item.sources)), f"“{item.say}”  ({item.when})",
                           extra={SOURCES_MIMETYPE: {"ids": list(item.sources)}}))
 
 
@@ -88,29 +124,30 @@ def scenario(scenario_id: str):
     from .render import scenario_payload
     from .widgets import ScenarioPlayer
 
-    data = content()
+    data = _current()
     story = data.scenarios[scenario_id]
-    scripts = {sid: asdict(s) for sid, s in data.scripts.items()}
-    return ScenarioPlayer(story, scenario_payload(story.to_dict(), scripts, _sources_dict(data)))
+    named = {sid for node in story.nodes.values() for sid in node.scripts}
+    scripts = {sid: asdict(data.scripts[sid]) for sid in sorted(named) if sid in data.scripts}
+    return ScenarioPlayer(story, scenario_payload(story.to_dict(), scripts, _sources_dict(data, story.sources)))
 
 
 def poll(quiz_id: str):
     """A show-of-hands poll on a quiz question, for the facilitator: counts in, chart out."""
     from .widgets import Poll
 
-    return Poll(content().quiz_items[quiz_id])
+    return Poll(_current().quiz_items[quiz_id])
 
 
 def disclaimer() -> Rendered:
     """Legal information, not legal advice; every session shows this."""
-    notice = content().disclaimer
+    notice = _current().disclaimer
     return Rendered(render_disclaimer(asdict(notice)), f"{notice.short}\n{notice.text}")
 
 
 def timeline(chart: bool = True, table: bool = True) -> None:
     """The chart and table of data/timeline.csv: the long pattern session 01 discusses.
     A slide shows the chart alone; the table, too long for a slide, goes in a cell the deck skips."""
-    data = content()
+    data = _current()
     frame = timeline_frame(data)
     if chart:
         _display_timeline_chart(frame)
