@@ -303,13 +303,17 @@ class Dependencies:
             return digest(common, plain(content.timeline), plain(content.sources))
         if rel.startswith("materials/sample-"):
             return digest(common)
+        if rel.startswith("materials/chapter-defense-plan"):
+            return digest(common, plain(content.scripts))
         if rel == "agenda.csv":
             return digest(common, [s.meta for s in selected])
-        # the landing pages (and any page this module does not know) list every other output
+        # the landing page lists every other output (with page counts); a page this module
+        # does not know may read anything besides
         listed = {other: key for other, key in others.items() if other != rel}
         if None in listed.values():
             return None
-        return digest(common, [s.meta for s in selected], timing, listed)
+        unknown = None if rel == "index.html" else value_of(content, EVERYTHING)
+        return digest(common, [s.meta for s in selected], timing, listed, unknown)
 
 
 def _write_atomically(path: Path, text: str) -> None:
