@@ -16,6 +16,7 @@ from .loader import CITATION, PLACEHOLDER, notebook_calls
 from .model import Content, Session, Source
 
 DATED_MARK = re.compile(r"\[DATED\]|changed recently", re.IGNORECASE)
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE)
 HEADING = re.compile(r"^#+\s*(.+?)\s*$", re.MULTILINE)
 CONFIRM = re.compile(r"\b(confirm|hotline|phone number)\b", re.IGNORECASE)
 SCENARIO_WORDS = ("role-play", "role play", "scenario")
@@ -185,8 +186,14 @@ def review_warnings(content: Content, today: dt.date | None = None, max_age_mont
             + uncovered_activity_warnings(content))
 
 
+def _blocks(source: str) -> list[str]:
+    """Paragraphs, with each list item on its own, so a dated bullet doesn't drag its list along."""
+    return [item for paragraph in re.split(r"\n\s*\n", source) for item in LIST_ITEM.split(paragraph) if item.strip()]
+
+
 def _first_sentences(text: str, limit: int = 220) -> str:
-    text = " ".join(DATED_MARK.sub("", text.replace("*", "")).split()).strip(" :.-")
+    text = " ".join(re.sub(rf"(?:{DATED_MARK.pattern})\s*[:.,]?", "", text.replace("*", ""), flags=re.IGNORECASE).split())
+    text = re.sub(r"^[\s:.,;-]+", "", text).strip()
     text = re.sub(r"\s*\[@[a-z0-9-]+\]", "", text)
     if len(text) <= limit:
         return text
@@ -207,8 +214,8 @@ def check_before_teaching(content: Content, session_id: str) -> SessionReview:
         heading = HEADING.search(source)
         if slide_type == "slide" and heading:
             slide_title = heading.group(1).replace("*", "")
-        for paragraph in re.split(r"\n\s*\n", source):
-            if DATED_MARK.search(paragraph):
+        for paragraph in _blocks(source):
+            if DATED_MARK.search(paragraph) and not HEADING.fullmatch(paragraph.strip()):
                 claim = _first_sentences(paragraph)
                 entry = f"{slide_title}: {claim}" if slide_title and not claim.startswith(slide_title) else claim
                 if entry not in review.dated:
