@@ -90,7 +90,7 @@ class _Collector:
             self.add(path, None, "", "file is missing")
             return None
         try:
-            return load_yaml(path)
+            return load_yaml(path, self.root / ".dpskit-cache" / "yaml")
         except YamlSyntaxError as exc:
             self.add(path, exc.line, "", exc.message)
             return None

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import pickle
+import threading
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml import __version__ as ruamel_version
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
@@ -40,14 +45,32 @@ class YamlSyntaxError(Exception):
         super().__init__(f"{path}:{line}: {message}")
 
 
-def load_yaml(path: Path) -> YamlDocument:
+def load_yaml(path: Path, cache: Path | None = None) -> YamlDocument:
+    """Parse with line numbers. ruamel's round-trip parser is slow (seconds for data/), so a
+    parsed file is kept in `cache` by its bytes: an edit re-parses only the file it touched."""
+    text = path.read_text(encoding="utf-8")
+    kept = cache / f"{hashlib.sha256(f'{ruamel_version} {path.name}'.encode() + text.encode()).hexdigest()[:32]}.pickle" if cache else None
+    if kept is not None:
+        try:
+            tree = pickle.loads(kept.read_bytes())
+            return YamlDocument(path, tree)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
+            pass
     yaml = YAML(typ="rt")
     try:
-        tree = yaml.load(path.read_text(encoding="utf-8"))
+        tree = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise YamlSyntaxError(path, line, f"invalid YAML: {exc.problem or exc.context}") from exc
+    if kept is not None:
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            partial = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            partial.write_bytes(pickle.dumps(tree))
+            partial.replace(kept)
+        except OSError:
+            pass  # a read-only checkout still loads, only slower
     return YamlDocument(path, tree)
 
 
