@@ -1,4 +1,4 @@
-"""Thin command line over the library: `dpskit check`, `dpskit build`, `dpskit participant`."""
+"""Thin command line over the library: `dpskit check`, `dpskit build`, `dpskit preview`, `dpskit participant`."""
 
 from __future__ import annotations
 
@@ -137,6 +137,45 @@ def _build_with_progress(run_build, root, out, options):
             progress.update(tasks[session_id], advance=1, description=f"{session_id}: {step}")
 
         return run_build(root, out, on_progress=on_progress, **options)
+
+
+@cli.command()
+@click.argument("session", required=False)
+@click.option("--workshop", "-w", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="A workshop.yml: its sessions and the values its placeholders fill.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the preview build (default: build/preview/).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (this computer only by default).")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port (a free one if taken).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
+@click.pass_obj
+def preview(root: Path | None, session: str | None, workshop, out, host: str, port: int, open_browser: bool) -> None:
+    """Build (no PDFs), serve it here and rebuild on every save under sessions/, data/,
+    facilitator_guides/, export/ and the workshop file; open pages reload in place.
+    Problems show in the page and here, over the last good build. Stop with Ctrl-C."""
+    import threading
+
+    from .content import find_root
+    from .packs import output_path
+    from .preview import Preview
+
+    root = (root or find_root()).resolve()
+    live = Preview(root, (out or root / "build" / "preview").resolve(), sessions=[session] if session else None,
+                   workshop=workshop, host=host, port=port, say=lambda text: click.echo(text, err=True))
+    live.rebuild()
+    live.start()
+    page = live.url + (output_path("slides", session).as_posix() if session else "")
+    click.echo(f"Previewing at {page} (watching {', '.join(p.name for p in live.watched())}); Ctrl-C stops.")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(page)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        live.stop()
 
 
 @cli.command()

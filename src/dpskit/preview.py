@@ -1,0 +1,259 @@
+"""`dpskit preview`: build, serve on this computer, rebuild on every save, reload open pages.
+
+The server listens on 127.0.0.1 unless asked otherwise and serves the build folder. HTML
+pages are served with a small inline script (nothing is fetched from anywhere) that listens
+to /__dpskit__/events on this same server: after a rebuild the page reloads in place (a deck
+stays on its slide), and when the content has an error the page shows it, with file and
+line, over the last good build, which stays in place. Files on disk are never changed: the
+script and the page's policy allowing it (its hash, and connect-src to this server only) are
+added as a page is sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+
+EVENTS = "/__dpskit__/events"
+WATCHED = ("sessions", "data", "facilitator_guides", "export", "curriculum.yml")
+KEEPALIVE_SECONDS = 15
+
+RELOAD_SCRIPT = """(function () {
+  var meta = document.querySelector('meta[name="dpskit-preview-version"]');
+  var version = meta ? meta.getAttribute("content") : "";
+  var box = null;
+  function show(problems) {
+    if (!problems.length) { if (box) { box.remove(); box = null; } return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.setAttribute("role", "alert");
+      box.className = "dpskit-preview-problems";
+      box.style.cssText = "position:fixed;z-index:2147483647;top:0;left:0;right:0;max-height:50vh;overflow:auto;" +
+        "background:#fff4f4;color:#5c0000;border-bottom:4px solid #b00020;padding:0.75em 1em;" +
+        "font:15px/1.4 system-ui,sans-serif;white-space:pre-wrap;text-align:left";
+      document.body.appendChild(box);
+    }
+    box.textContent = "Not rebuilt: fix this and save (the page shows the last good build).\\n\\n" + problems.join("\\n");
+  }
+  var events = new EventSource("/__dpskit__/events");
+  events.onmessage = function (message) {
+    var state = JSON.parse(message.data);
+    show(state.problems);
+    if (String(state.version) !== version && !state.problems.length) {
+      if (window.Reveal && Reveal.getIndices) {  /* a deck reopens on the same slide */
+        var at = Reveal.getIndices();
+        history.replaceState(null, "", "#/" + at.h + (at.v ? "/" + at.v : ""));
+      }
+      events.close();
+      location.reload();
+    }
+  };
+})();"""
+
+
+def script_hash(script: str = RELOAD_SCRIPT) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+CSP_META = re.compile(r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.IGNORECASE)
+
+
+def allow_preview(policy: str, origin: str) -> str:
+    """A page's policy plus exactly what the preview needs: its script (by hash) and a
+    connection to this server. Pages that allow inline scripts keep their rule as it is
+    (adding a hash would switch their own inline scripts off)."""
+    directives = [d.strip() for d in policy.split(";") if d.strip()]
+    names = [d.split()[0].lower() for d in directives]
+
+    def extend(name: str, source: str) -> None:
+        if name in names:
+            i = names.index(name)
+            values = [v for v in directives[i].split()[1:] if v != "'none'"]
+            if name == "script-src" and "'unsafe-inline'" in values:
+                return
+            directives[i] = " ".join([name, *values, source])
+        else:
+            directives.append(f"{name} {source}")
+            names.append(name)
+
+    extend("script-src", script_hash())
+    extend("connect-src", origin)
+    return "; ".join(directives)
+
+
+def inject(page: str, origin: str, version: int) -> str:
+    """The page as the preview serves it: the reload script, and a policy that lets it run."""
+    page = CSP_META.sub(lambda m: m.group(1) + html.escape(allow_preview(html.unescape(m.group(2)), origin)) + m.group(3), page, count=1)
+    tag = f'<meta name="dpskit-preview-version" content="{version}"><script>{RELOAD_SCRIPT}</script>'
+    at = page.lower().rfind("</body>")
+    return page[:at] + tag + page[at:] if at >= 0 else page + tag
+
+
+@dataclass
+class PreviewState:
+    """What every open page is told: the build it should show, and the problems if any."""
+
+    version: int = 0
+    serial: int = 0  # every outcome, good or bad
+    problems: list[str] = field(default_factory=list)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+    stopping: bool = False
+
+    def publish(self, *, built: bool, problems: list[str]) -> None:
+        with self.changed:
+            self.version += 1 if built else 0
+            self.problems = problems
+            self.serial += 1
+            self.changed.notify_all()
+
+    def message(self) -> str:
+        return json.dumps({"version": self.version, "problems": self.problems})
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Files of the build folder; HTML with the reload script; the events stream."""
+
+    state: PreviewState
+    origin: str
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        pass  # the terminal shows rebuilds and problems, not every request
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        if self.path.split("?")[0] == EVENTS:
+            return self._events()
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            body = inject(path.read_text(encoding="utf-8"), self.origin, self.state.version).encode("utf-8")
+            return self._send(HTTPStatus.OK, body)
+        if not path.exists() and self.state.problems:
+            page = "<!DOCTYPE html><html><head><meta charset='utf-8'><title>dpskit preview</title></head><body><h1>dpskit preview</h1></body></html>"
+            return self._send(HTTPStatus.OK, inject(page, self.origin, -1).encode("utf-8"))
+        return super().do_GET()
+
+    def _send(self, status: HTTPStatus, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        seen = None
+        state = self.state
+        try:
+            while not state.stopping:
+                with state.changed:
+                    state.changed.wait_for(lambda: state.serial != seen or state.stopping, timeout=KEEPALIVE_SECONDS)
+                    current, message = state.serial, state.message()
+                if state.stopping:
+                    return
+                self.wfile.write(f"data: {message}\n\n".encode() if current != seen else b": still here\n\n")
+                self.wfile.flush()
+                seen = current
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+def _describe(exc: BaseException) -> list[str]:
+    """File, line and key of every problem, as `dpskit check` prints them."""
+    errors = getattr(exc, "errors", None)
+    return [str(error) for error in errors] if errors else [f"{type(exc).__name__}: {exc}"]
+
+
+class Preview:
+    """Builds into `out`, serves it, and rebuilds on every change under the content root."""
+
+    def __init__(self, root: Path, out: Path, *, sessions=None, workshop: Path | None = None,
+                 host: str = "127.0.0.1", port: int = 8000, say: Callable[[str], None] = print):
+        self.root, self.out, self.sessions, self.workshop = root, out, sessions, workshop
+        self.state, self.say = PreviewState(), say
+        self._stop = threading.Event()
+        try:
+            self.server = ThreadingHTTPServer((host, port), self._handler())
+        except OSError:
+            self.server = ThreadingHTTPServer((host, 0), self._handler())  # that port is taken: any free one
+        self.server.daemon_threads = True
+        self.origin = f"http://{host}:{self.server.server_address[1]}"
+        self.server.RequestHandlerClass.origin = self.origin
+        self.last: Any = None
+
+    def _handler(self):
+        folder = str(self.out)
+
+        class Handler(_Handler):
+            def __init__(self, *args: Any, **kwargs: Any):
+                super().__init__(*args, directory=folder, **kwargs)
+
+        Handler.state = self.state
+        return Handler
+
+    @property
+    def url(self) -> str:
+        return self.origin + "/"
+
+    def rebuild(self) -> bool:
+        """Build what changed; on a problem keep the last good build and tell every page."""
+        from .build import build
+
+        started = time.perf_counter()
+        try:
+            self.last = build(self.root, self.out, sessions=self.sessions, workshop=self.workshop, pdf=False)
+        except Exception as exc:  # every problem is shown, and the preview goes on
+            problems = _describe(exc)
+            self.say("Not rebuilt; the pages show the last good build:\n  " + "\n  ".join(problems))
+            self.state.publish(built=False, problems=problems)
+            return False
+        self.state.publish(built=True, problems=[])
+        rendered = len(self.last.rendered)
+        self.say(f"Rebuilt in {time.perf_counter() - started:.2f} s: {rendered} file(s) rendered; open pages reload.")
+        return True
+
+    def watched(self) -> list[Path]:
+        paths = [self.root / name for name in WATCHED] + ([Path(self.workshop)] if self.workshop else [])
+        return [path for path in paths if path.exists()]
+
+    def watch(self) -> None:
+        """Rebuild after every batch of saves until stopped."""
+        from watchfiles import DefaultFilter, watch
+
+        ignore = DefaultFilter(ignore_dirs=(*DefaultFilter.ignore_dirs, ".ipynb_checkpoints", ".dpskit-cache", "build"))
+        for _changes in watch(*self.watched(), watch_filter=ignore, stop_event=self._stop, debounce=400, step=30,
+                              raise_interrupt=False):
+            self.rebuild()
+
+    def start(self) -> "Preview":
+        """Serve and watch in background threads (the first build is done by the caller)."""
+        threading.Thread(target=self.server.serve_forever, name="dpskit-preview-server", daemon=True).start()
+        self._watcher = threading.Thread(target=self.watch, name="dpskit-preview-watch", daemon=True)
+        self._watcher.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self.state.changed:
+            self.state.stopping = True
+            self.state.changed.notify_all()
+        self.server.shutdown()
+        self.server.server_close()
+        if getattr(self, "_watcher", None) is not None:
+            self._watcher.join(timeout=5)

@@ -1,0 +1,149 @@
+"""`dpskit preview`: serves on 127.0.0.1, rebuilds on save, reloads pages, shows problems."""
+
+from __future__ import annotations
+
+import json
+import queue
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from dpskit.preview import RELOAD_SCRIPT, Preview, allow_preview, inject, script_hash
+
+ORIGIN = "http://127.0.0.1:8123"
+
+
+def test_the_policy_allows_the_script_by_hash_and_connections_to_this_server_only():
+    policy = allow_preview("default-src 'none'; img-src data:; script-src 'none'; base-uri 'none'", ORIGIN)
+    directives = dict((d.split()[0], d.split()[1:]) for d in policy.split("; "))
+    assert directives["script-src"] == [script_hash()]
+    assert directives["connect-src"] == [ORIGIN]
+    assert directives["default-src"] == ["'none'"] and directives["base-uri"] == ["'none'"]
+    kept = allow_preview("default-src 'none'; script-src 'unsafe-inline'", ORIGIN)
+    assert "script-src 'unsafe-inline';" in kept + ";", "a hash would switch off the page's own inline scripts"
+    hashed = allow_preview("script-src 'sha256-abc='; connect-src 'none'", ORIGIN)
+    assert f"script-src 'sha256-abc=' {script_hash()}" in hashed and f"connect-src {ORIGIN}" in hashed
+
+
+def test_inject_adds_the_inline_script_and_rewrites_only_the_policy():
+    page = ('<html><head><meta http-equiv="Content-Security-Policy" content="default-src &#x27;none&#x27;; script-src &#x27;none&#x27;">'
+            "</head><body><p>x</p></body></html>")
+    served = inject(page, ORIGIN, 7)
+    assert served.endswith(f'<meta name="dpskit-preview-version" content="7"><script>{RELOAD_SCRIPT}</script></body></html>')
+    assert "connect-src http://127.0.0.1:8123" in served and "<p>x</p>" in served
+    assert "http" not in RELOAD_SCRIPT.replace("EventSource(\"/__dpskit__/events\")", ""), "the script asks for nothing else"
+
+
+class Events:
+    """An EventSource in Python: every message the preview sends, in a queue."""
+
+    def __init__(self, url: str):
+        self.messages: queue.Queue = queue.Queue()
+        self.response = urllib.request.urlopen(url, timeout=60)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            for raw in self.response:
+                line = raw.decode("utf-8").strip()
+                if line.startswith("data: "):
+                    self.messages.put(json.loads(line[6:]))
+        except (OSError, ValueError):
+            pass
+
+    def next(self, timeout: float = 120) -> dict:
+        return self.messages.get(timeout=timeout)
+
+    def close(self) -> None:
+        self.response.close()
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read().decode("utf-8")
+
+
+@pytest.fixture
+def live(mini_root):
+    preview = Preview(mini_root, mini_root / "build" / "preview", port=0, say=lambda text: None)
+    assert preview.rebuild()
+    preview.start()
+    try:
+        yield preview
+    finally:
+        preview.stop()
+
+
+def test_a_save_rebuilds_and_tells_open_pages_then_a_broken_file_shows_where(live, mini_root):
+    assert live.server.server_address[0] == "127.0.0.1"
+    slides = live.url + "slides/01-mini.slides.html"
+    page = get(slides)
+    assert '<meta name="dpskit-preview-version" content="1">' in page and RELOAD_SCRIPT in page
+    assert "ASKED-IN-PREVIEW" not in page
+    events = Events(live.url + "__dpskit__/events")
+    try:
+        assert events.next() == {"version": 1, "problems": []}
+        bank = mini_root / "data/quizzes/01-mini.yaml"
+        bank.write_text(bank.read_text().replace("What do you ask first when stopped?", "ASKED-IN-PREVIEW first?"))
+        assert events.next() == {"version": 2, "problems": []}
+        assert "ASKED-IN-PREVIEW" in get(slides)
+        assert live.last.executed == ["01-mini"]
+
+        bank.write_text(bank.read_text().replace("type: single", "type: singel", 1))
+        broken = events.next()
+        assert broken["version"] == 2, "the last good build stays"
+        assert any(p.startswith("data/quizzes/01-mini.yaml:") and "singel" in p for p in broken["problems"]), broken
+        assert "ASKED-IN-PREVIEW" in get(slides), "the last good build is still served"
+
+        bank.write_text(bank.read_text().replace("type: singel", "type: single", 1))
+        assert events.next() == {"version": 3, "problems": []}
+    finally:
+        events.close()
+
+
+def test_in_chromium_a_deck_reloads_on_the_same_slide_and_shows_problems(live, mini_root):
+    """The real client: the page reloads itself, keeps its slide, and asks only this server."""
+    pytest.importorskip("playwright")
+    from browser_support import CHROMIUM_ARGS, NO_CHROMIUM, find_chromium, in_ci, is_local
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        executable, how = find_chromium(playwright)
+        if executable is None:
+            if in_ci():
+                pytest.fail(f"BROWSER TEST CANNOT RUN and CI requires it: {NO_CHROMIUM} ({how})", pytrace=False)
+            pytest.skip(f"BROWSER TEST SKIPPED: {NO_CHROMIUM} ({how})")
+        with tempfile.TemporaryDirectory(prefix="dpskit-chromium-") as profile:
+            context = playwright.chromium.launch_persistent_context(profile, executable_path=executable, headless=True,
+                                                                    args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 720})
+            try:
+                page = context.new_page()
+                asked, errors = [], []
+                page.on("request", lambda request: asked.append(request.url))
+                page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+                page.goto(live.url + "slides/01-mini.slides.html", wait_until="load")
+                page.wait_for_selector(".reveal.ready", state="attached")
+                page.evaluate("Reveal.slide(2)")
+                page.wait_for_function("document.querySelector('meta[name=dpskit-preview-version]').content === '1'")
+                time.sleep(0.5)  # the page's event stream is open
+
+                bank = mini_root / "data/quizzes/01-mini.yaml"
+                bank.write_text(bank.read_text().replace("What do you ask first when stopped?", "RELOADED-IN-CHROMIUM?"))
+                page.wait_for_function("document.querySelector('meta[name=dpskit-preview-version]') &&"
+                                       " document.querySelector('meta[name=dpskit-preview-version]').content === '2'", timeout=120_000)
+                page.wait_for_selector(".reveal.ready", state="attached")
+                assert "RELOADED-IN-CHROMIUM" in page.content()
+                assert page.evaluate("Reveal.getIndices().h") == 2, "the deck reopened on the slide it showed"
+
+                bank.write_text(bank.read_text().replace("type: single", "type: singel", 1))
+                page.wait_for_selector(".dpskit-preview-problems", timeout=120_000)
+                shown = page.inner_text(".dpskit-preview-problems")
+                assert "data/quizzes/01-mini.yaml:" in shown and "RELOADED-IN-CHROMIUM" in page.content()
+                assert not [u for u in asked if not is_local(u, live.origin)], asked
+                assert not [e for e in errors if "Content Security Policy" in e], errors
+            finally:
+                context.close()
