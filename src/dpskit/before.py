@@ -3,6 +3,8 @@ that sessions 03 and 04 hand to pairs. Every name, court and number on a sample 
 
 from __future__ import annotations
 
+import re
+
 from .content import Content
 from .exporters.context import build_date
 from .i18n import _
@@ -51,17 +53,17 @@ def warrant_samples() -> list[dict]:
             _part(_("File number: [NUMBER]. Date: [DATE]")),
             _part(_("To: any immigration officer authorized to serve warrants.")),
             _part(_("I have found probable cause to believe that [NAME OF PERSON] may be removed from the United "
-                    "States. You are ordered to arrest that person and take them into custody.")),
+                    "States. You are ordered to arrest that person and take them into custody."), "", 3),
             _part(_("A Form I-205, Warrant of Removal/Deportation, looks much the same: it also comes from the "
-                    "Department of Homeland Security and is signed by an immigration officer, not a judge."), "", 3),
+                    "Department of Homeland Security and is signed by an immigration officer, not a judge.")),
         ],
         "signed_by": _("[SIGNATURE] · Supervisory Deportation Officer (an authorized immigration officer)"),
         "signed_mark": 2,
         "check": [
             _("An agency's letterhead, not a court's name: this is administrative."),
             _("Signed by an immigration officer, not a judge."),
-            _("On its own, an administrative warrant (I-200 or I-205) does not authorize entering a home without "
-              "consent, according to the know-your-rights organizations this session cites. Keep the door closed."),
+            _("It orders an arrest; on its own, an administrative warrant (I-200 or I-205) does not authorize entering "
+              "a home without consent, according to the know-your-rights organizations this session cites. Keep the door closed."),
         ],
         "caveat": _("Changed recently: check before you rely on this. ICE's practice on entering homes with "
                     "administrative warrants has been contested since 2025. Ask a local immigration legal service "
@@ -139,9 +141,12 @@ def session_materials(session, files: set[str]) -> list[dict]:
     return rows
 
 
+BLANK = re.compile(r'________|class="[^"]*\bdpskit-blank\b')
+
+
 def pages_with_blanks(htmls: dict[str, str]) -> list[str]:
     """Pages of the pack that still print a blank line for a missing contact or value."""
-    return sorted(rel for rel, text in htmls.items() if "________" in text or "dpskit-blank" in text)
+    return sorted(rel for rel, text in htmls.items() if BLANK.search(text))
 
 
 def render_before_the_day(content: Content, sessions, plan, files, plan_rows, blanks: list[str]) -> str:
