@@ -39,6 +39,19 @@ def repo_build(tmp_path_factory) -> Path:
     return build(REPO, out, use_cache=False).out
 
 
+@pytest.fixture(scope="session")
+def workshop_packs(tmp_path_factory):
+    """`make workshop`: the default workshop.yml over the real curriculum, built once outside
+    build/. Returns the build result (facilitator pack .out, participant pack .participant) and the plan."""
+    from dpskit.build import build
+    from dpskit.content import load_valid_content
+    from dpskit.workshop import load_workshop
+
+    plan, _ = load_workshop(REPO / "workshop.yml", load_valid_content(REPO))
+    result = build(REPO, tmp_path_factory.mktemp("packs") / plan.slug, workshop=REPO / "workshop.yml")
+    return result, plan
+
+
 class DummyComm:
     """Stands in for the frontend: records what a widget would send."""
 

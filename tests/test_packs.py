@@ -34,18 +34,6 @@ def pdfinfo_pages(path: Path, tool: str) -> tuple[int, str]:
     return int(re.search(r"Pages:\s+(\d+)", info)[1]), paper
 
 
-@pytest.fixture(scope="session")
-def workshop_packs(tmp_path_factory):
-    """`make workshop`: the default workshop.yml over the real curriculum, outside build/."""
-    from dpskit.build import build
-    from dpskit.workshop import load_workshop
-    from dpskit.content import load_valid_content
-
-    plan, _ = load_workshop(REPO / "workshop.yml", load_valid_content(REPO))
-    result = build(REPO, tmp_path_factory.mktemp("packs") / plan.slug, workshop=REPO / "workshop.yml")
-    return result, plan
-
-
 def test_packs_sit_side_by_side_each_with_a_zip(workshop_packs):
     result, plan = workshop_packs
     facilitator, participant = result.out, result.participant

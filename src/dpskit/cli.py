@@ -121,6 +121,8 @@ def build(root: Path | None, sessions, formats, out, workshop, pdf, no_cache, qu
                f"(executed: {', '.join(result.executed) or 'none'}; from cache: {', '.join(result.cached) or 'none'}).")
     if result.archive:
         click.echo(f"Pack archive: {result.archive}")
+    if result.participant:
+        click.echo(f"Participant pack (safe to hand out: no guides, answer key or speaker notes): {result.participant} and .zip")
 
 
 def _build_with_progress(run_build, root, out, options):

@@ -193,6 +193,19 @@ def _partial_date(text: str):
     return pd.Timestamp(year, month, day)
 
 
+def _label_offsets(whens, span, close: float = 0.035) -> list[int]:
+    """Vertical offsets (points) for the numbers over one lane's dots, in date order: events
+    closer than `close` of the whole span alternate above and below, further out each time,
+    so no two numbers print on top of each other."""
+    offsets, level, previous = [], 0, None
+    for when in whens:
+        level = level + 1 if previous is not None and span.total_seconds() and (when - previous) / span < close else 0
+        previous = when
+        step = (level // 2 + 1) * 9
+        offsets.append(step - 2 if level % 2 == 0 else -step)
+    return offsets
+
+
 def _timeline_png(frame) -> str:
     from matplotlib.figure import Figure
 
@@ -200,11 +213,13 @@ def _timeline_png(frame) -> str:
     fig = Figure(figsize=(10, 0.6 * len(categories) + 1.4), dpi=110)
     ax = fig.add_subplot()
     colors = ["#3d4f7d", "#b35c00", "#1d5e2d", "#7a2e6b", "#4a4a4a", "#8a3b00"]
+    span = frame["when"].max() - frame["when"].min()
     for lane, category in enumerate(categories):
         rows = frame[frame["category"] == category]
         ax.scatter(rows["when"], [lane] * len(rows), s=90, color=colors[lane % len(colors)], zorder=3)
-        for number, when in zip(rows.index, rows["when"]):
-            ax.annotate(str(number), (when, lane), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8)
+        for (number, when), offset in zip(zip(rows.index, rows["when"]), _label_offsets(rows["when"], span)):
+            ax.annotate(str(number), (when, lane), textcoords="offset points", xytext=(0, offset), ha="center",
+                        va="bottom" if offset > 0 else "top", fontsize=8)
     ax.set_yticks(range(len(categories)), [c.capitalize() for c in categories])
     ax.set_ylim(-0.7, len(categories) - 0.3)
     ax.grid(axis="x", color="#dddddd", zorder=0)
