@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import time
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,10 +19,10 @@ import nbformat
 
 from .content import Content, load_valid_content
 from .index import BEFORE_THE_DAY
+from .output import MANIFEST, archive_is_current, check_target, locked, read_manifest, replace, staging_folder, write_zip
 from .packs import FORMATS, PDF_OF, SOURCE_FORMATS, materials_for, output_path, participant_dir
 
 CACHE_FOLDER = ".dpskit-cache"
-MANIFEST = ".dpskit-manifest.json"
 
 
 @dataclass
@@ -58,6 +56,7 @@ def build(
     workshop: Path | None = None,
     pdf: bool | None = None,
     use_cache: bool = True,
+    timeout: int | None = None,
     on_progress: Callable[[str, str], None] | None = None,
 ) -> BuildResult:
     """Build into a temporary folder and move it into place only when everything worked,
@@ -69,7 +68,7 @@ def build(
     started = time.perf_counter()
     content = load_valid_content(root)
     result = BuildResult(out=Path())
-    plan = None
+    plan, frame, timing = None, None, []
     if workshop is not None:
         from .workshop import agenda, agenda_warnings, load_workshop, summarize_agenda
 
@@ -79,12 +78,18 @@ def build(
         result.warnings += warnings + timing
         sessions = sessions or plan.sessions
     out = Path(out or content.root / "build" / (plan.slug if plan else "")).resolve()
+    check_target(out, content.root)
+    if plan is not None:
+        check_target(participant_dir(out), content.root)
     result.out = out
     selected = _select(content, sessions)
     formats = list(formats or FORMATS)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown format(s): {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    if pdf and not weasyprint_available():
+        raise ValueError("--pdf needs WeasyPrint and the system's Pango: `pip install 'dpskit[pdf]'` and "
+                         "`apt-get install libpango-1.0-0 libpangoft2-1.0-0` (or build with --no-pdf)")
     if pdf is None:
         pdf = weasyprint_available()
         if not pdf:
@@ -93,20 +98,27 @@ def build(
     settings = {"formats": formats, "pdf": pdf, "workshop": _workshop_dict(plan), "sessions": [s.id for s in selected]}
     deps = Dependencies(content, content.root / CACHE_FOLDER)
     agendas = _session_agendas(frame) if plan is not None else None
-    keyed = lambda: _wanted_outputs(selected, formats, pdf, content, deps, settings, plan, agendas, timing if plan else [])  # noqa: E731
+    keyed = lambda: _wanted_outputs(selected, formats, pdf, content, deps, settings, plan, agendas, timing)  # noqa: E731
+    with locked(out):
+        _build_into(out, content, selected, formats, pdf, plan, frame, timing, settings, deps, agendas, keyed,
+                    use_cache, timeout, report, result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build_into(out, content, selected, formats, pdf, plan, frame, timing, settings, deps, agendas, keyed,
+                use_cache, timeout, report, result):
+    """Render what is stale into a staging folder and swap it in; then bring the participant pack
+    and the zips up to date (each zip carries the key of what it holds)."""
     wanted = keyed()
-    previous = _read_manifest(out)
+    previous = read_manifest(out)
     stale = {rel for rel, key in wanted.items() if key is None or previous.get(rel) != key or not (out / rel).is_file()}
-    archive = out.parent / f"{out.name}.zip" if plan else None
-    participant_archive = participant_dir(out).with_suffix(".zip") if plan else None
-    if not stale and all(a is None or a.is_file() for a in (archive, participant_archive)):
+    if not stale:
         result.up_to_date, result.reused = True, sorted(wanted)
         result.files = [out / rel for rel in sorted(wanted)]
-        result.archive, result.seconds = archive, time.perf_counter() - started
-        return result
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+        _finish_packs(content, selected, out, wanted, plan, frame, result, rebuilt=False)
+        return
+    staging = staging_folder(out)
     try:
         for rel in sorted(set(wanted) - stale):
             _reuse(out / rel, staging / rel)
@@ -119,29 +131,45 @@ def build(
         if plan is not None:
             context["agendas"] = agendas
         renderer = _SessionRenderer(formats, pdf, stale, context, staging, plan, report, result)
-        pdf_jobs = _execute_and_render(deps, to_render, needs_run, cache_dir, renderer, result)
-        pdf_jobs += _render_shared(content, selected, formats, pdf, stale, staging, plan, frame if plan else None, result)
+        pdf_jobs = _execute_and_render(deps, to_render, needs_run, cache_dir, timeout, renderer, result)
+        pdf_jobs += _render_shared(content, selected, formats, pdf, stale, staging, plan, frame, result)
         if pdf_jobs:
             from .pdf import render_pdfs
 
             render_pdfs(pdf_jobs)
             result.rendered += [job.target.relative_to(staging).as_posix() for job in pdf_jobs]
-        _render_landing(content, selected, wanted, stale, staging, plan, frame if plan else None, timing if plan else [], result)
+        _render_landing(content, selected, wanted, stale, staging, plan, frame, timing, result)
         if any(fmt in SOURCE_FORMATS for fmt in formats):
             _write_notebook_content(content, selected, formats, staging)
         wanted = keyed()  # now that every session ran, every key is known
         (staging / MANIFEST).write_text(json.dumps(wanted, indent=1, sort_keys=True))
-        _replace(staging, out)
+        replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     result.files = [out / rel for rel in sorted(wanted)]
-    if archive is not None:
-        result.archive = _zip(out, archive)
-        result.participant = _participant_pack(content, selected, out, wanted, plan, frame)
-        _zip(result.participant, participant_archive)
-    result.seconds = time.perf_counter() - started
-    return result
+    _finish_packs(content, selected, out, wanted, plan, frame, result, rebuilt=True)
+
+
+def _finish_packs(content, selected, out: Path, wanted, plan, frame, result, *, rebuilt: bool) -> None:
+    """With a workshop: the participant pack and both zips, redone when the facilitator pack was
+    rebuilt or when one of them is missing, damaged or from another build."""
+    if plan is None:
+        return
+    from .deps import digest
+
+    key = digest("packs", sorted(wanted.items()))
+    archive, participant = out.parent / f"{out.name}.zip", participant_dir(out)
+    participant_archive = participant.with_suffix(".zip")
+    result.archive, result.participant = archive, participant
+    if rebuilt or not archive_is_current(archive, key):
+        write_zip(out, archive, key)
+        result.rendered.append(archive.name)
+    if rebuilt or read_manifest(participant).get("key") != key or not archive_is_current(participant_archive, key):
+        _participant_pack(content, selected, out, wanted, plan, frame, key)
+        write_zip(participant, participant_archive, key)
+        result.rendered.append(participant_archive.name)
+    result.up_to_date = result.up_to_date and not result.rendered
 
 
 def _workshop_dict(plan) -> dict[str, Any] | None:
@@ -186,13 +214,6 @@ def _wanted_outputs(selected, formats, pdf, content, deps, settings, plan, agend
     return wanted
 
 
-def _read_manifest(out: Path) -> dict[str, str]:
-    try:
-        return json.loads((out / MANIFEST).read_text())
-    except (OSError, ValueError):
-        return {}
-
-
 def _reuse(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -212,13 +233,16 @@ def _select(content: Content, sessions: Iterable[str] | None):
     return [next(s for s in content.sessions if s.id == session_id) for session_id in dict.fromkeys(wanted)]
 
 
-def _execute_and_render(deps, to_render, needs_run, cache_dir, renderer, result) -> list:
+def _execute_and_render(deps, to_render, needs_run, cache_dir, timeout, renderer, result) -> list:
     """Execute sessions in parallel (kernels, or calls in this process: see dpskit.deps) and
-    render each one as soon as it is ready, so rendering overlaps the kernels still running."""
-    from concurrent.futures import as_completed
+    render each one as soon as it is ready, so rendering overlaps the kernels still running.
+    On any failure or interruption the other kernels are stopped at once."""
+    from concurrent.futures import as_completed, wait
+
+    from .execute import DEFAULT_TIMEOUT, stop_kernels
 
     def run(session):
-        return deps.executed(session, cache_dir)
+        return deps.executed(session, cache_dir, timeout=timeout or DEFAULT_TIMEOUT, note=result.warnings.append)
 
     jobs = []
     workers = max(1, min(len(needs_run), (os.cpu_count() or 1) + 1))  # kernels also wait on I/O
@@ -235,7 +259,10 @@ def _execute_and_render(deps, to_render, needs_run, cache_dir, renderer, result)
                 renderer.report(session.id, "cached" if from_cache else "executed")
                 jobs += renderer.render(session, nb)
         except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=True)
+            stop_kernels()
+            while wait(running, timeout=0.5).not_done:  # a kernel may still be starting
+                stop_kernels()
             raise
     return jobs
 
@@ -366,7 +393,7 @@ def _render_landing(content, selected, wanted, stale, staging, plan, frame, timi
         result.rendered.append(rel)
 
 
-def _participant_pack(content, selected, out: Path, wanted, plan, frame) -> Path:
+def _participant_pack(content, selected, out: Path, wanted, plan, frame, key: str) -> Path:
     """The pack to hand out: an allowlisted copy of the facilitator pack (packs.py), its own
     index and the data its notebooks need; swapped into place like the facilitator pack."""
     from .index import render_index
@@ -376,11 +403,12 @@ def _participant_pack(content, selected, out: Path, wanted, plan, frame) -> Path
     names = participant_files([s.id for s in selected], wanted)
     pages = {names[rel]: n for rel, n in _page_counts(out, names).items()}
     index = render_index(content, selected, set(names.values()), pages=pages, participant=True, plan=plan, frame=frame)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=out.parent))
+    staging = staging_folder(target)
     try:
         write_participant_pack(out, staging, names, index_html=index,
                                write_data=lambda folder: _write_notebook_content(content, selected, ["notebook"], folder))
-        _replace(staging, target)
+        (staging / MANIFEST).write_text(json.dumps({"key": key, "from": out.name}, indent=1))
+        replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -395,27 +423,3 @@ def _write_notebook_content(content: Content, selected, formats, staging: Path) 
     write_pack_data(content, [s.id for s in selected], staging,
                     notebooks={s.id: output_path(fmt, s.id).as_posix() for s in selected},
                     participant=not {"guide", "facilitator-notebook"} & set(formats))
-
-
-def _replace(staging: Path, out: Path) -> None:
-    """Swap the finished build in; the old one is removed only after the new one is in place."""
-    previous = None
-    if out.exists():
-        previous = out.with_name(f".{out.name}-old-{os.getpid()}")
-        out.rename(previous)
-    staging.rename(out)
-    if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
-
-
-def _zip(folder: Path, archive: Path) -> Path:
-    """The whole pack in one file to copy or send; written beside it, then moved into place."""
-    partial = archive.with_suffix(".zip.partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as bundle:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.name != MANIFEST:
-                info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", date_time=(2026, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                bundle.writestr(info, path.read_bytes())
-    partial.replace(archive)
-    return archive

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -18,6 +20,38 @@ FORMAT_NAMES = ("slides", "participant-slides", "takehome", "handout", "guide", 
 def cli(ctx: click.Context, root: Path | None) -> None:
     """Build know-your-rights workshops from session notebooks and content data."""
     ctx.obj = root
+
+
+class _Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: unwinds like Ctrl-C, so staging, kernels and PDF workers are cleaned up."""
+
+
+def _interrupt(signum, frame) -> None:
+    raise _Interrupted(signal.Signals(signum).name)
+
+
+def _project_root(root: Path | None) -> Path:
+    from .content import find_root
+
+    if root is not None and not root.is_dir():
+        raise click.UsageError(f"--root {root}: no such folder")
+    try:
+        return find_root(root)
+    except FileNotFoundError:
+        where = root or Path.cwd()
+        raise click.UsageError(f"{where} is not inside a dpskit project (no curriculum.yml here or in any parent folder); "
+                               "run dpskit in the project folder or pass --root") from None
+
+
+def _os_error(exc: OSError) -> str:
+    """A file-system error as one sentence, with a hint for the usual causes."""
+    import errno
+
+    what = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+    hints = {errno.ENOSPC: "free some disk space and build again", errno.EDQUOT: "free some disk space and build again",
+             errno.EROFS: "the folder is read-only; choose another with --out", errno.EACCES: "no permission; choose another folder with --out",
+             errno.EPERM: "no permission; choose another folder with --out", errno.EFBIG: "a file-size limit (ulimit -f) stopped the write"}
+    return f"{what} ({hints[exc.errno]})" if exc.errno in hints else what
 
 
 def _report_errors(errors) -> None:
@@ -36,11 +70,11 @@ def _report_errors(errors) -> None:
 @click.pass_obj
 def check(root: Path | None, workshop: Path | None, source_age: int | None, layout: bool) -> None:
     """Validate curriculum.yml, data/ and every session notebook; list every problem."""
-    from .content import InvalidContent, find_root, load_content
+    from .content import InvalidContent, load_content
     from .content.review import review_warnings
     from .content.slidefit import slide_warnings
 
-    content, errors = load_content(root or find_root())
+    content, errors = load_content(_project_root(root))
     if errors:
         _report_errors(errors)
         sys.exit(1)
@@ -90,26 +124,40 @@ def _check_layout(root: Path) -> None:
               help="A workshop.yml: its sessions, agenda and contacts; the pack goes to build/<date-title>/ plus a .zip.")
 @click.option("--pdf/--no-pdf", default=None, help="Also render PDFs (default: when WeasyPrint is installed).")
 @click.option("--no-cache", is_flag=True, help="Execute every session even if nothing changed.")
+@click.option("--timeout", type=click.IntRange(min=1), default=None, metavar="SECONDS",
+              help="Stop a session whose cell runs longer than this (default: 180).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only problems.")
 @click.pass_obj
-def build(root: Path | None, sessions, formats, out, workshop, pdf, no_cache, quiet) -> None:
+def build(root: Path | None, sessions, formats, out, workshop, pdf, no_cache, timeout, quiet) -> None:
     """Check the content, execute each session once and write every format plus index.html."""
     from .build import build as run_build
-    from .content import InvalidContent, find_root
+    from .content import InvalidContent
     from .execute import SessionExecutionError
+    from .output import OutputError
 
-    root = root or find_root()
+    root = _project_root(root)
+    if threading.current_thread() is threading.main_thread():  # signal handlers can only be set there
+        for name in ("SIGTERM", "SIGHUP"):
+            signal.signal(getattr(signal, name), _interrupt)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # over a file-size limit, a write fails with EFBIG instead of killing us
     try:
-        options = {"sessions": sessions, "formats": formats, "workshop": workshop, "pdf": pdf, "use_cache": not no_cache}
+        options = {"sessions": sessions, "formats": formats, "workshop": workshop, "pdf": pdf, "use_cache": not no_cache,
+                   "timeout": timeout}
         result = run_build(root, out, **options) if quiet else _build_with_progress(run_build, root, out, options)
     except InvalidContent as exc:
         _report_errors(exc.errors)
         click.secho("Nothing was built.", fg="red", err=True)
         sys.exit(1)
-    except (SessionExecutionError, ValueError) as exc:
-        click.secho(f"Build failed: {exc}", fg="red", err=True)
+    except OutputError as exc:
+        click.secho(f"Nothing was built: {exc}", fg="red", err=True)
+        sys.exit(1)
+    except (SessionExecutionError, ValueError, OSError) as exc:
+        click.secho(f"Build failed: {_os_error(exc) if isinstance(exc, OSError) else exc}", fg="red", err=True)
         click.secho("The previous build was left untouched.", err=True)
         sys.exit(1)
+    except KeyboardInterrupt as exc:
+        click.secho(f"Build stopped ({exc or 'Ctrl-C'}); the previous build was left untouched.", fg="red", err=True)
+        sys.exit(130)
     for warning in result.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     if quiet:

@@ -17,7 +17,7 @@ import json
 import sys
 import threading
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, is_dataclass
 from functools import lru_cache
 from importlib import import_module
@@ -208,11 +208,12 @@ class Dependencies:
             self.keys[session.id] = None if uses is None else self._key(session, uses)
         return self.keys[session.id]
 
-    def executed(self, session, cache_dir: Path | None) -> tuple[Any, bool]:
+    def executed(self, session, cache_dir: Path | None, *, timeout: int | None = None,
+                 note: Callable[[str], None] = lambda message: None) -> tuple[Any, bool]:
         """The executed notebook and whether it came from the cache. Runs the calls in this
         process when the notebook is nothing but dpskit calls, in a kernel otherwise, and
-        records what the session read."""
-        from .execute import execute_notebook
+        records what the session read. A damaged cache entry is discarded with a `note`."""
+        from .execute import DEFAULT_TIMEOUT, execute_notebook
         from .inline import can_run_inline, execute_inline
 
         key = self.execution_key(session)
@@ -220,7 +221,8 @@ class Dependencies:
         if cached is not None and cached.is_file():
             try:
                 return nbformat.read(cached, as_version=4), True
-            except Exception:  # a damaged entry is only a missed shortcut
+            except Exception as exc:  # nbformat raises several unrelated types for a damaged file
+                note(f"discarded a damaged cache entry {cached} ({type(exc).__name__}); executing {session.id} again")
                 cached.unlink(missing_ok=True)
         nb = nbformat.from_dict(self.source(session)[1])
         if can_run_inline(nb):
@@ -229,10 +231,14 @@ class Dependencies:
                 nb = execute_inline(nb, recorder, session_id=session.id)
             uses = recorder.used
         else:
-            nb, uses = execute_notebook(session.notebook, self.content, session_id=session.id), {EVERYTHING}
-        self._record(session, uses)
-        if cache_dir is not None:
-            self._store(cache_dir, session.id, self.keys[session.id], nb)
+            nb = execute_notebook(session.notebook, self.content, session_id=session.id, timeout=timeout or DEFAULT_TIMEOUT)
+            uses = {EVERYTHING}
+        try:
+            self._record(session, uses)
+            if cache_dir is not None:
+                self._store(cache_dir, session.id, self.keys[session.id], nb)
+        except OSError as exc:  # a read-only checkout or a full disk: the next build executes it again
+            note(f"could not cache the executed {session.id} ({exc.strerror})")
         return nb, False
 
     def _record(self, session, uses) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,17 +41,33 @@ def page_css(job: PdfJob) -> str:
         job=job, size=("A4" if job.paper == "a4" else "letter"), footer=css_string(job.footer), extra=asset("print.css"))
 
 
+def _offline_fetcher():
+    """WeasyPrint's fetcher for `data:` URLs only: pages carry every asset inline, so a remote image,
+    a local file (`<a rel="attachment" href="file:///…">`) or anything else in the HTML is refused."""
+    from weasyprint import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+
+
 def render_pdf(job: PdfJob) -> Path:
     from weasyprint import CSS, HTML
 
     job.target.parent.mkdir(parents=True, exist_ok=True)
-    HTML(string=job.html, base_url=str(job.target.parent)).write_pdf(job.target, stylesheets=[CSS(string=page_css(job))])
+    fetcher = _offline_fetcher()
+    HTML(string=job.html, base_url=str(job.target.parent), url_fetcher=fetcher).write_pdf(
+        job.target, stylesheets=[CSS(string=page_css(job), url_fetcher=fetcher)])
     return job.target
 
 
+def _leave_interrupts_to_the_build() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the build stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def render_pdfs(jobs: list[PdfJob]) -> list[Path]:
-    """Render in parallel across cores: each PDF is independent and CPU-bound."""
+    """Render in parallel across cores: each PDF is independent and CPU-bound. An interrupted or
+    failed build terminates the workers (leaving the pool terminates them), none is left behind."""
     if len(jobs) <= 1 or (os.cpu_count() or 1) == 1:
         return [render_pdf(job) for job in jobs]
-    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-        return list(pool.map(render_pdf, jobs))
+    with multiprocessing.Pool(min(len(jobs), os.cpu_count() or 1), initializer=_leave_interrupts_to_the_build) as pool:
+        return pool.map_async(render_pdf, jobs).get()

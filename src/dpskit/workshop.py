@@ -6,7 +6,9 @@ timing and the breaks, with clock times from the start."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,8 +45,13 @@ class Workshop:
 
     @property
     def slug(self) -> str:
-        words = re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-")
-        return f"{self.date}-{words}"[:80].rstrip("-")
+        """date-title in ASCII; a title with few Latin letters (Arabic, Chinese, …) gets a short hash of
+        itself, so two workshops on one date never share a folder."""
+        ascii_title = unicodedata.normalize("NFKD", self.title).encode("ascii", "ignore").decode()
+        words = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-")
+        if len(re.sub(r"\W", "", ascii_title)) < len(re.sub(r"\W", "", self.title)):
+            words = f"{words}-{hashlib.sha256(self.title.encode()).hexdigest()[:8]}".strip("-")
+        return f"{self.date}-{words}".rstrip("-")
 
     def missing_contacts(self) -> list[str]:
         return [key for key in CONTACT_KEYS if not (self.contacts.get(key) or "").strip()]
@@ -54,13 +61,21 @@ def load_workshop(path: Path, content: Content) -> tuple[Workshop, list[str]]:
     """The workshop and its warnings; raises InvalidContent naming file, line and key."""
     check = _Collector(content.root)
     doc = check.load(Path(path).resolve())
+    if doc is not None and isinstance(doc.data, dict) and isinstance(doc.data.get("paper"), str):
+        doc.data["paper"] = doc.data["paper"].lower()  # "A4" and "Letter" as people write them
     if doc is None or not check.schema(doc, "workshop"):
         raise InvalidContent(check.errors)
     data = doc.data
+    try:
+        dt.date.fromisoformat(data["date"])
+    except ValueError as exc:
+        check.add_at(doc, ("date",), f"date {data['date']} is not a real date ({exc})")
     known = {s.id for s in content.sessions}
     for index, session_id in enumerate(data["sessions"]):
         if session_id not in known:
             check.add_at(doc, ("sessions", index), f"unknown session id {session_id!r}; known: {', '.join(sorted(known))}")
+        elif session_id in data["sessions"][:index]:
+            check.add_at(doc, ("sessions", index), f"session {session_id!r} is listed twice")
     for index, pause in enumerate(data.get("breaks", [])):
         if pause["after"] not in data["sessions"]:
             check.add_at(doc, ("breaks", index, "after"), f"break after {pause['after']!r}, which is not one of this workshop's sessions")

@@ -39,7 +39,7 @@ def read_cached(root: Path, notebooks: bool, key: str) -> Content | None:
         if data.get("format") != FORMAT or data.get("key") != key:
             return None
         return _from_dict(data["content"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # damaged: a missed shortcut, no error
         return None
 
 

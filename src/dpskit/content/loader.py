@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import io
 import json
 import re
 from functools import lru_cache
@@ -13,7 +14,7 @@ from typing import Any, Iterable
 
 from .errors import ContentError, InvalidContent
 from .model import Content, Disclaimer, GlossaryTerm, Option, PocketCard, QuizItem, Script, Session, Source
-from .scenario import Scenario, reachable, unmarked_loops
+from .scenario import Scenario, reachable, trapped, unmarked_loops
 from .yamlio import YamlDocument, YamlSyntaxError, load_yaml
 
 MANIFEST = "curriculum.yml"
@@ -25,6 +26,12 @@ CONTACT_KEYS = ("legal_hotline", "nlg_chapter", "jail_support", "lawyer", "chapt
 WORKSHOP_FIELDS = ("title", "date", "start", "end", "venue", "chapter")
 TIMELINE_CATEGORIES = {"surveillance", "prosecution", "law", "policy", "campus", "court"}
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# every URL an author's markdown can hold: images and links, reference definitions, autolinks, HTML attributes
+URL_IN_MARKDOWN = re.compile(
+    r"(?P<image>!?)\[[^\]]*\]\(\s*<?(?P<url>(?:[^()\s>]|\([^()\s]*\))*)|^ {0,3}\[[^\]]+\]:\s*<?(?P<ref>[^\s>]+)"
+    r"|<(?P<auto>[a-z][a-z0-9+.-]{1,31}:[^\s<>]*)>|\b(?P<attr>src|href|srcset|poster|action|formaction|data|background)\s*=\s*[\"']?(?P<value>[^\"'\s>]+)",
+    re.IGNORECASE | re.MULTILINE)
+LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -56,6 +63,11 @@ class _Collector:
         self.errors: list[ContentError] = []
         self.broken_quiz_prefixes: set[str] = set()  # banks already reported: don't cascade into notebooks
         self.broken_scenarios: set[str] = set()
+        self.broken_sources: set[str] = set()  # ids of entries already reported: references to them are not errors too
+        self.sources_read = False  # an unreadable sources.yaml is reported once, not at every reference
+
+    def unknown_source(self, content: Content, source_id: str) -> bool:
+        return self.sources_read and source_id not in content.sources and source_id not in self.broken_sources
 
     def rel(self, path: Path) -> str:
         try:
@@ -119,6 +131,7 @@ def load_content(root: Path | None = None, *, notebooks: bool = True) -> tuple[C
     if notebooks:
         for session in content.sessions:
             _check_notebook(check, content, session)
+    _check_guides(check, content)
     return content, check.errors
 
 
@@ -149,7 +162,7 @@ def load_valid_content(root: Path | None = None, *, notebooks: bool = True) -> C
 
 def _resolve_sources(check: _Collector, content: Content, path: Path, line: int | None, key: str, ids: Iterable[str]) -> None:
     for source_id in ids:
-        if source_id not in content.sources:
+        if check.unknown_source(content, source_id):
             check.add(path, line, key, f"unknown source id {source_id!r} (not in data/sources.yaml)")
 
 
@@ -173,18 +186,44 @@ def _load_manifest(check: _Collector, content: Content) -> None:
 
 
 def _load_sources(check: _Collector, content: Content) -> None:
+    """Every valid entry is loaded even when others are not, so one bad entry is reported once, where it is."""
+    from jsonschema import Draft202012Validator
+
     doc = check.load(content.root / "data" / "sources.yaml")
-    if doc is None or not check.schema(doc, "sources"):
+    if doc is None or (not check.schema(doc, "sources") and not isinstance(doc.data, list)):
         return
+    check.sources_read = True
+    item = Draft202012Validator(_schema("sources")["items"])
     for index, entry in enumerate(doc.data):
+        if not item.is_valid(entry):  # reported by the schema check above
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                check.broken_sources.add(entry["id"])
+            continue
         if entry["id"] in content.sources:
             check.add_at(doc, (index, "id"), f"duplicate source id {entry['id']!r}")
+        _check_reviewed(check, doc, (index, "reviewed"), entry["reviewed"])
         content.sources[entry["id"]] = Source(**entry)
+
+
+def _check_reviewed(check: _Collector, doc: YamlDocument, at: tuple, value: str) -> None:
+    """A review date is a real day, not in the future and not before the campaign's sources exist."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        check.add_at(doc, at, f"reviewed {value!r} is not a real date (YYYY-MM-DD)")
+        return
+    if day > dt.date.today():
+        check.add_at(doc, at, f"reviewed {value} is in the future; give the day someone last checked the source")
+    elif day.year < 1990:
+        check.add_at(doc, at, f"reviewed {value} is implausibly early; give the day someone last checked the source")
 
 
 def _load_disclaimer(check: _Collector, content: Content) -> None:
     doc = check.load(content.root / "data" / "disclaimer.yaml")
     if doc is not None and check.schema(doc, "disclaimer"):
+        _check_reviewed(check, doc, ("reviewed",), doc.data["reviewed"])
         content.disclaimer = Disclaimer(**doc.data)
 
 
@@ -254,8 +293,14 @@ def _read_csv(check: _Collector, path: Path, columns: list[str]) -> list[tuple[i
     if not path.is_file():
         check.add(path, None, "", "file is missing")
         return []
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")  # a spreadsheet's byte-order mark is not part of the first column's name
+    except UnicodeDecodeError as exc:
+        check.add(path, raw.count(b"\n", 0, exc.start) + 1, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+        return []
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
         missing = [column for column in columns if column not in (reader.fieldnames or [])]
         if missing:
             check.add(path, 1, "header", f"missing column(s): {', '.join(missing)}")
@@ -267,7 +312,10 @@ def _read_csv(check: _Collector, path: Path, columns: list[str]) -> list[tuple[i
                 if not (row.get(column) or "").strip():
                     check.add(path, line, column, "empty value")
             rows.append((line, {column: (row.get(column) or "").strip() for column in columns}))
-        return rows
+    except csv.Error as exc:
+        check.add(path, reader.line_num + 1, "", f"not readable as CSV: {exc}")
+        return []
+    return rows
 
 
 def _ids(cell: str) -> tuple[str, ...]:
@@ -340,6 +388,9 @@ def _load_scenarios(check: _Collector, content: Content) -> None:
         for node_id, index in unmarked_loops(scenario):
             check.add_at(doc, ("nodes", node_id, "choices", index, "next"),
                          f"node {node_id!r}: choice {index + 1} loops back to {scenario.nodes[node_id].choices[index].next!r}; mark it `loop: true` if that is intended")
+        for node_id in trapped(scenario):
+            check.add_at(doc, ("nodes", node_id), f"node {node_id!r} never leads to an ending: every way on from it loops back; "
+                         "add a choice that moves on, or make it an ending")
         content.scenarios[data["id"]] = scenario
 
 
@@ -357,6 +408,37 @@ def _load_pocket_card(check: _Collector, content: Content) -> None:
         title=doc.data["title"], scripts=tuple(doc.data["scripts"]), after=tuple(doc.data["after"]),
         contacts=tuple(doc.data["contacts"]), limits=tuple(doc.data.get("limits", ())),
     )
+
+
+def outside_urls(markdown: str) -> list[tuple[int, str]]:
+    """(line, problem) for what would make a page reach outside itself or run script: an image or
+    embedded file from anywhere but a data: URL, and a link that is not http(s), mailto or tel."""
+    import html
+
+    problems = []
+    for match in URL_IN_MARKDOWN.finditer(markdown):
+        url = match["url"] if match["url"] is not None else match["ref"] or match["auto"] or match["value"] or ""
+        plain = re.sub(r"[\x00-\x20]", "", html.unescape(url)).lower()  # browsers ignore these inside a scheme
+        scheme = re.match(r"([a-z][a-z0-9+.-]*):", plain)
+        line = markdown.count("\n", 0, match.start()) + 1
+        loads = match["image"] or (match["attr"] or "").lower() in {"src", "srcset", "poster", "data", "background"}
+        if loads and (plain.startswith("//") or (scheme and scheme[1] not in {"data", "attachment"})):
+            problems.append((line, f"{url} would be loaded from outside the page (pages and PDFs load nothing from "
+                                   "other hosts); put the image in the notebook or leave it out"))
+        elif not loads and scheme and scheme[1] not in LINK_SCHEMES:
+            problems.append((line, f"link {url} uses {scheme[1]}:; only http(s), mailto and tel links are allowed"))
+    return problems
+
+
+def _check_guides(check: _Collector, content: Content) -> None:
+    for path in sorted((content.root / "facilitator_guides").glob("*.md")):
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            check.add(path, None, "", f"not readable as UTF-8 text: {exc}")
+            continue
+        for line, message in outside_urls(text):
+            check.add(path, line, "", message)
 
 
 def notebook_calls(source: str) -> list[tuple[str, list[str], dict[str, str]]]:
@@ -399,8 +481,10 @@ def _check_notebook(check: _Collector, content: Content, session: Session) -> No
     for index, cell in enumerate(nb.cells):
         key = f"cells[{index}]"
         if cell.cell_type == "markdown":
+            for line, message in outside_urls(cell.source):
+                check.add(path, None, key, f"line {line} of the cell: {message}")
             for source_id in CITATION.findall(cell.source):
-                if source_id not in content.sources:
+                if check.unknown_source(content, source_id):
                     check.add(path, None, key, f"citation [@{source_id}] is not in data/sources.yaml")
             for kind, name in PLACEHOLDER.findall(cell.source):
                 allowed = CONTACT_KEYS if kind == "contact" else WORKSHOP_FIELDS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterator
 
@@ -71,34 +72,63 @@ class Scenario:
 
 def reachable(scenario: Scenario) -> list[str]:
     """Node ids reachable from the start, in breadth-first order (the printed step order)."""
-    order, queue = [], [scenario.start]
+    order, seen, queue = [], set(), deque([scenario.start])
     while queue:
-        node_id = queue.pop(0)
-        if node_id in order or node_id not in scenario.nodes:
+        node_id = queue.popleft()
+        if node_id in seen or node_id not in scenario.nodes:
             continue
+        seen.add(node_id)
         order.append(node_id)
         queue.extend(choice.next for choice in scenario.nodes[node_id].choices)
     return order
 
 
 def unmarked_loops(scenario: Scenario) -> list[tuple[str, int]]:
-    """(node id, choice index) of every choice that returns to a node already on its path
-    without saying `loop: true`."""
+    """(node id, choice index) of every choice that returns to a node on its path without saying
+    `loop: true`. One depth-first walk (no recursion, linear in nodes and choices): every cycle
+    closes with a choice back to a node still on the walk's path, so each cycle needs one mark."""
     found: list[tuple[str, int]] = []
-
-    def visit(node_id: str, on_path: tuple[str, ...]) -> None:
-        node = scenario.nodes.get(node_id)
-        if node is None:
-            return
-        for index, choice in enumerate(node.choices):
-            if choice.next in on_path or choice.next == node_id:
-                if not choice.loop and (node_id, index) not in found:
-                    found.append((node_id, index))
-            else:
-                visit(choice.next, (*on_path, node_id))
-
-    visit(scenario.start, ())
+    on_path: set[str] = set()
+    done: set[str] = set()
+    if scenario.start not in scenario.nodes:
+        return found
+    stack = [(scenario.start, 0)]
+    on_path.add(scenario.start)
+    while stack:
+        node_id, index = stack[-1]
+        choices = scenario.nodes[node_id].choices
+        if index == len(choices):
+            stack.pop()
+            on_path.discard(node_id)
+            done.add(node_id)
+            continue
+        stack[-1] = (node_id, index + 1)
+        target = choices[index].next
+        if target in on_path:
+            if not choices[index].loop:
+                found.append((node_id, index))
+        elif target not in done and target in scenario.nodes:
+            on_path.add(target)
+            stack.append((target, 0))
     return found
+
+
+def trapped(scenario: Scenario) -> list[str]:
+    """Reachable nodes from which no ending can be reached (a node that only loops to itself, a
+    scenario without an ending): a participant who gets there can never finish."""
+    leads_to: dict[str, list[str]] = {node_id: [] for node_id in scenario.nodes}
+    for node_id, node in scenario.nodes.items():
+        for choice in node.choices:
+            if choice.next in leads_to:
+                leads_to[choice.next].append(node_id)
+    finishes = {node_id for node_id, node in scenario.nodes.items() if node.is_ending}
+    queue = deque(finishes)
+    while queue:
+        for before in leads_to[queue.popleft()]:
+            if before not in finishes:
+                finishes.add(before)
+                queue.append(before)
+    return [node_id for node_id in reachable(scenario) if node_id not in finishes]
 
 
 def paths(scenario: Scenario) -> Iterator[list[tuple[str, int]]]:

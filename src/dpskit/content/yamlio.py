@@ -12,8 +12,15 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml import __version__ as ruamel_version
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.composer import Composer, ComposerError
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.reader import ReaderError
+
+
+LOADER_VERSION = 2  # cached trees from a loader with other rules (aliases, dates) are not reused
 
 
 class YamlDocument:
@@ -29,7 +36,10 @@ class YamlDocument:
         node, line = self._tree, 1
         for key in key_path:
             if isinstance(node, CommentedMap) and key in node:
-                line = node.lc.key(key)[0] + 1
+                try:
+                    line = node.lc.key(key)[0] + 1
+                except (KeyError, TypeError):  # no position of its own (a key from a merge)
+                    pass
                 node = node[key]
             elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
                 line = node.lc.item(key)[0] + 1
@@ -45,31 +55,67 @@ class YamlSyntaxError(Exception):
         super().__init__(f"{path}:{line}: {message}")
 
 
+class _NoAliases(Composer):
+    """Content never needs anchors and aliases, and a few lines of nested aliases expand to
+    billions of nodes (an "alias bomb"): refuse every alias where it is used."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            raise ComposerError(None, None, f"alias *{event.anchor}: dpskit content does not use YAML aliases or merge keys (<<); "
+                                "write the values out", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _DatesAsText(RoundTripConstructor):
+    """Dates stay the text they were written as: the schemas and checks judge them and report an
+    impossible date (2026-02-30) with its file and line instead of failing to construct it."""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsText.construct_yaml_str)
+
+
+def _line_of(text: str, position: int) -> int:
+    return text.count("\n", 0, max(0, position)) + 1
+
+
 def load_yaml(path: Path, cache: Path | None = None) -> YamlDocument:
-    """Parse with line numbers. ruamel's round-trip parser is slow (seconds for data/), so a
-    parsed file is kept in `cache` by its bytes: an edit re-parses only the file it touched."""
-    text = path.read_text(encoding="utf-8")
-    kept = cache / f"{hashlib.sha256(f'{ruamel_version} {path.name}'.encode() + text.encode()).hexdigest()[:32]}.pickle" if cache else None
+    """Parse one content file with line numbers; every problem becomes a YamlSyntaxError naming file
+    and line. ruamel's round-trip parser is slow (seconds for data/), so a parsed file is kept in
+    `cache` by its bytes: an edit re-parses only the file it touched."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise YamlSyntaxError(path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from None
+    salt = f"{ruamel_version} {LOADER_VERSION} {path.name}".encode()
+    kept = cache / f"{hashlib.sha256(salt + raw).hexdigest()[:32]}.pickle" if cache else None
     if kept is not None:
         try:
-            tree = pickle.loads(kept.read_bytes())
-            return YamlDocument(path, tree)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
+            return YamlDocument(path, pickle.loads(kept.read_bytes()))
+        except Exception:  # noqa: BLE001 - a damaged cache entry is parsed again
             pass
     yaml = YAML(typ="rt")
+    yaml.Composer, yaml.Constructor = _NoAliases, _DatesAsText
     try:
         tree = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise YamlSyntaxError(path, line, f"invalid YAML: {exc.problem or exc.context}") from exc
+        raise YamlSyntaxError(path, line, f"invalid YAML: {exc.problem or exc.context}") from None
+    except ReaderError as exc:  # a control character or other unreadable character
+        raise YamlSyntaxError(path, _line_of(text, exc.position), "invalid YAML: control character "
+                              f"U+{ord(exc.character) if isinstance(exc.character, str) else exc.character:04X} is not allowed; delete it") from None
+    except (YAMLError, ValueError, TypeError, RecursionError) as exc:
+        raise YamlSyntaxError(path, None, f"invalid YAML: {exc}") from None
     if kept is not None:
         try:
             kept.parent.mkdir(parents=True, exist_ok=True)
             partial = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
             partial.write_bytes(pickle.dumps(tree))
             partial.replace(kept)
-        except OSError:
+        except (OSError, RecursionError):
             pass  # a read-only checkout still loads, only slower
     return YamlDocument(path, tree)
 
@@ -84,4 +130,6 @@ def _plain(node: Any) -> Any:
         return node.isoformat()
     if isinstance(node, str):
         return str(node)
+    if isinstance(node, TaggedScalar):  # `!!python/...` and other tags: only their text is data
+        return str(node.value)
     return node

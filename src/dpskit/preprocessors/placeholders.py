@@ -1,9 +1,20 @@
 """Fill `[[contact:legal_hotline]]`-style placeholders from workshop.yml; blanks print as lines."""
 
+import re
+
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Unicode
 
 from ..content.loader import PLACEHOLDER, WORKSHOP_FIELDS
+
+ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def as_markdown_text(value: str) -> str:
+    """A workshop value as literal text inside markdown: one line, and every ASCII punctuation mark
+    a numeric character reference, which Markdown never reads as syntax (no link, image, HTML tag,
+    math or autolink can form) and every renderer shows as the character itself."""
+    return ASCII_PUNCTUATION.sub(lambda match: f"&#{ord(match.group())};", " ".join(value.split()))
 
 
 class PlaceholderPreprocessor(Preprocessor):
@@ -18,7 +29,8 @@ class PlaceholderPreprocessor(Preprocessor):
         values.update({("contact", key): str(value or "") for key, value in workshop.get("contacts", {}).items()})
 
         def fill(match):
-            return values.get((match.group(1), match.group(2))) or self.blank
+            value = values.get((match.group(1), match.group(2)), "").strip()
+            return as_markdown_text(value) if value else self.blank
 
         for cell in nb.cells:
             if cell.cell_type == "markdown":
