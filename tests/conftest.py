@@ -84,6 +84,17 @@ def dummy_comm(monkeypatch):
     yield DummyComm
 
 
+def require_tool(name: str, package: str) -> str:
+    """The path of a system tool; without it the test skips loudly here and fails in CI (CI=true)."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (apt-get install {package}); this check did NOT run"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"CI requires it: {message}", pytrace=False)
+        pytest.skip(f"SKIPPED LOUDLY: {message}")
+    return path
+
+
 @pytest.fixture
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}

@@ -46,7 +46,7 @@ def test_failing_cell_names_session_and_cell_and_keeps_previous_build(mini_root)
     message = str(info.value)
     assert "session 01-mini" in message and "cell 3" in message and "ZeroDivisionError" in message
     assert (out / "handouts/01-mini.handout.html").read_text() == before
-    assert not [p for p in out.parent.iterdir() if p.name.startswith(".build-")], "staging folder left behind"
+    assert not [p for p in out.parent.iterdir() if p.name.startswith((".build-", ".dpskit-staging-"))], "staging folder left behind"
 
 
 def test_rebuild_with_nothing_changed_executes_nothing(mini_root):

@@ -333,6 +333,14 @@ def test_sigterm_and_ctrl_c_stop_cleanly_with_no_kernel_left(mini_root, how):
     assert not [p for p in mini_root.iterdir() if p.name.startswith(".dpskit-staging-")]
 
 
+def test_a_finished_build_leaves_no_kernel_running(mini_root):
+    import psutil
+
+    build(mini_root, formats=["handout"], pdf=False, use_cache=False)
+    time.sleep(0.5)
+    assert not [p.pid for p in psutil.Process().children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+
+
 def test_a_damaged_cache_entry_is_discarded_with_a_note(mini_root):
     build(mini_root, formats=["handout"], pdf=False)
     [cached] = (mini_root / ".dpskit-cache" / "executed").glob("01-mini-*.ipynb")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
@@ -100,7 +101,8 @@ def test_placeholders_fill_from_the_workshop_and_blank_otherwise():
     nb = new_notebook(cells=[new_markdown_cell("Call [[contact:legal_hotline]] or [[contact:lawyer]] at [[workshop:venue]].")])
     workshop = {"venue": "Hall", "contacts": {"legal_hotline": "555-0100", "lawyer": ""}}
     nb, _ = PlaceholderPreprocessor().preprocess(nb, {"dpskit": {"workshop": workshop}})
-    assert nb.cells[0].source == "Call 555-0100 or ________________ at Hall."
+    assert html.unescape(nb.cells[0].source) == "Call 555-0100 or ________________ at Hall."
+    assert "555&#45;0100" in nb.cells[0].source, "values are character references: never Markdown or HTML"
 
 
 def test_poll_cells_follow_each_quiz():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import subprocess
@@ -84,4 +85,23 @@ def execute_notebook(notebook: Path, content: Content, *, session_id: str, timeo
         raise SessionExecutionError(f"session {session_id}: the kernel died while running {_describe(nb, running.get('index'))}") from None
     finally:
         _kernels.discard(km)
+        atexit.unregister(client._cleanup_kernel)  # nbclient's exit hook for a kernel we shut down here
+        _shut_down(km)
     return nb
+
+
+def _shut_down(km) -> None:
+    """The kernel is ours (nbclient leaves a manager it was given running): stop it now."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # noqa: BLE001 - already dead or half started: make sure the process is gone
+        pid = getattr(km.provisioner, "pid", None) if km.provisioner else None
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
