@@ -82,7 +82,6 @@ class LiveServer:
         if lab:
             command.append(f"--IdentityProvider.token={self.token}")
         env = private_environment(self.home)
-        env.pop("DPSKIT_ROOT", None)  # the kernels must find the pack's own data, as on a stick
         env.update(PYTHONPATH=os.pathsep.join(filter(None, [str(hooks), env.get("PYTHONPATH", "")])),
                    DPSKIT_NET_LOG=str(self.net_log))
         self.output = (log_dir / f"{'lab' if lab else 'voila'}-server.log").open("w")

@@ -26,7 +26,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "build" / "test-artifacts" / "live"
 REPORT: dict[str, dict] = {"lab": {}, "voila": {}, "requests": {"browser": 0, "browser_outside": 0}, "server_outside": {}}
-VOILA_SESSIONS = 2  # the first two sessions of the default pack, at 360 px
+VOILA_SESSIONS = 2
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on screen in JupyterLab  # the first two sessions of the default pack, at 360 px
 
 
 def _workshop_sessions() -> list[str]:
@@ -225,22 +226,23 @@ def no_error_outputs(page) -> None:
     assert page.get_by_text("Error displaying widget").count() == 0
 
 
-def run_all_in_lab(page, lab, path: str) -> tuple[float, float]:
-    """Open a notebook in JupyterLab and Run All from the menu; (load s, run all s)."""
+def wait_idle(page) -> None:
+    page.wait_for_function("() => /\\| Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')", timeout=180_000)
+
+
+def run_all_in_lab(page, lab, path: str, ready: str, count: int) -> tuple[float, float]:
+    """Open a notebook in JupyterLab and Run All from the menu, until `count` elements match
+    `ready` and the kernel is idle again; (page load s, Run All s)."""
     started = time.perf_counter()
-    page.goto(lab.url(f"lab/tree/{path}"), timeout=120_000)
-    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=120_000)
+    page.goto(lab.url(f"lab/tree/{path}?reset"), timeout=120_000)  # reset: no tabs from earlier tests
+    page.locator(f"{PANEL} .jp-MarkdownCell").first.wait_for(timeout=120_000)
     loaded = time.perf_counter() - started
-    page.wait_for_function("() => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator')"
-                           "?.dataset.status === 'idle' || /\\| Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')",
-                           timeout=120_000)
+    wait_idle(page)
     started = time.perf_counter()
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel:text-is('Run All Cells')").click()
-    page.wait_for_function("""() => {
-        const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
-        return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-    }""", timeout=300_000)
+    page.locator(f"{PANEL} {ready}").nth(count - 1).wait_for(state="attached", timeout=300_000)
+    wait_idle(page)
     return loaded, time.perf_counter() - started
 
 
@@ -253,14 +255,14 @@ def test_lab_runs_every_notebook_of_the_default_pack(chromium, lab, pack, conten
     quizzes, scenarios, _ = expected_widgets(notebook, content)
     page, log = new_page(chromium, 1280, lab.origin)
     try:
-        loaded, ran = run_all_in_lab(page, lab, f"notebooks/{session_id}.ipynb")
-        live = page.locator(".dpskit-quiz-live")
-        live.nth(len(quizzes) - 1).wait_for(timeout=60_000)
+        loaded, ran = run_all_in_lab(page, lab, f"notebooks/{session_id}.ipynb", ".dpskit-quiz-live", len(quizzes))
+        panel = page.locator(PANEL)
+        live = panel.locator(".dpskit-quiz-live")
         REPORT["lab"][session_id] = {"page_load_s": round(loaded, 2), "run_all_s": round(ran, 2)}
         no_error_outputs(page)
         assert live.count() == len(quizzes)
-        assert page.locator(".dpskit-scenario-live").count() == len(scenarios)
-        code = page.locator(".jp-CodeCell .jp-InputArea")
+        assert panel.locator(".dpskit-scenario-live").count() == len(scenarios)
+        code = panel.locator(".jp-CodeCell .jp-InputArea")
         assert all(not code.nth(i).is_visible() for i in range(code.count())), "code is visible"
         for index, item in enumerate(quizzes):
             check_quiz_layout(live.nth(index), item)
@@ -268,7 +270,7 @@ def test_lab_runs_every_notebook_of_the_default_pack(chromium, lab, pack, conten
         live.nth(first).scroll_into_view_if_needed()
         answer_wrong_then_right(page, live.nth(first), quizzes[first])
         if scenarios:
-            player = page.locator(".dpskit-scenario-live").first
+            player = panel.locator(".dpskit-scenario-live").first
             player.scroll_into_view_if_needed()
             play_to_an_ending(page, player, scenarios[0])
         if session_id == SESSIONS[0]:
@@ -287,9 +289,8 @@ def test_lab_facilitator_notebook_polls_the_room(chromium, lab, pack, content):
     assert polls, "the facilitator notebook has no poll"
     page, log = new_page(chromium, 1280, lab.origin)
     try:
-        run_all_in_lab(page, lab, f"guide/{session_id}.facilitator.ipynb")
-        poll = page.locator(".dpskit-poll-live").first
-        poll.wait_for(timeout=60_000)
+        run_all_in_lab(page, lab, f"guide/{session_id}.facilitator.ipynb", ".dpskit-poll-live", len(polls))
+        poll = page.locator(f"{PANEL} .dpskit-poll-live").first
         no_error_outputs(page)
         item = polls[0]
         counts = [3 + 2 * i for i in range(len(item.options))]

@@ -78,8 +78,9 @@ def private_environment(home: Path) -> dict[str, str]:
     ipython = home / "ipython" / "profile_default"
     ipython.mkdir(parents=True, exist_ok=True)
     (ipython / "ipython_kernel_config.py").write_text("c.HistoryManager.enabled = False\n")
+    env = {key: value for key, value in os.environ.items() if key != "DPSKIT_ROOT"}  # the pack's own data
     return {
-        **os.environ,
+        **env,
         "JUPYTER_CONFIG_DIR": str(config),
         "JUPYTERLAB_SETTINGS_DIR": str(home / "lab-user-settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "lab-workspaces"),
