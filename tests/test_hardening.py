@@ -13,6 +13,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -601,3 +602,68 @@ def test_fuzz_content_files_give_errors_not_exceptions(fuzz_root, file, cut, jun
         assert all(str(error) for error in errors)
     finally:
         path.write_bytes(original)
+
+
+# --------------------------------------------------------------------------- CSP in a real browser
+
+
+def test_slides_csp_blocks_other_hosts_and_the_speaker_view_still_works(mini_build, tmp_path):
+    """Slides carry a CSP: an image from another host (here: a second local port, as a stand-in)
+    is refused by Chromium, and the speaker view (popup and its previews of the deck) still works,
+    from file:// and from a local server."""
+    from browser_support import CHROMIUM_ARGS, NO_CHROMIUM, PageLog, StaticServer, find_chromium, in_ci
+
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    deck_text = (mini_build / "slides/01-mini.slides.html").read_text()
+    assert "Content-Security-Policy" in deck_text and "default-src 'none'" in deck_text
+    site = tmp_path / "site"
+    shutil.copytree(mini_build, site)
+    hits: list[str] = []
+
+    class Counting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - stdlib name
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)  # "another host": an origin the deck must not reach
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    tracker = f"http://127.0.0.1:{other.server_port}/tracker.png"
+    deck = site / "slides/01-mini.slides.html"
+    head, tail = deck_text.rsplit("</body>", 1)
+    deck.write_text(f'{head}<img src="{tracker}" alt="t"></body>{tail}')
+    server = StaticServer(site)
+    try:
+        with playwright_api.sync_playwright() as playwright:
+            executable, how = find_chromium(playwright)
+            if executable is None:
+                (pytest.fail if in_ci() else pytest.skip)(f"{NO_CHROMIUM} ({how})")
+            with tempfile.TemporaryDirectory(prefix="dpskit-csp-") as profile:
+                browser = playwright.chromium.launch_persistent_context(profile, executable_path=executable, headless=True,
+                                                                        args=CHROMIUM_ARGS)
+                try:
+                    for url in (deck.as_uri(), server.url("slides/01-mini.slides.html")):
+                        page = browser.new_page()
+                        log = PageLog().watch(page)
+                        page.goto(url)
+                        page.wait_for_selector(".reveal.ready", state="attached")
+                        page.evaluate("Reveal.slide(1)")
+                        with browser.expect_page() as opened:
+                            page.keyboard.press("s")
+                        speaker = opened.value
+                        speaker.wait_for_function("() => { const v = document.querySelector('.speaker-controls-notes .value');"
+                                                  " return v && v.innerText.includes('NOTES-FACILITATOR-ONE'); }", timeout=15_000)
+                        preview = speaker.locator("#current-slide iframe").element_handle().content_frame()
+                        preview.wait_for_selector(".reveal.ready", state="attached", timeout=15_000)
+                        assert hits == [], f"{url}: the CSP let a request out"
+                        assert any("Content Security Policy" in e and tracker in e for e in log.console_errors), log.console_errors
+                        speaker.close()
+                        page.close()
+                finally:
+                    browser.close()
+    finally:
+        server.close()
+        other.shutdown()

@@ -80,7 +80,7 @@ def build(
     out = Path(out or content.root / "build" / (plan.slug if plan else "")).resolve()
     check_target(out, content.root)
     if plan is not None:
-        check_target(participant_dir(out), content.root)
+        check_target(participant_dir(out), content.root, companion_of=out)
     result.out = out
     selected = _select(content, sessions)
     formats = list(formats or FORMATS)

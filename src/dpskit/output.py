@@ -34,8 +34,9 @@ def umask() -> int:
     return current
 
 
-def check_target(out: Path, root: Path) -> None:
-    """Refuse an output folder that is not ours to replace."""
+def check_target(out: Path, root: Path, *, companion_of: Path | None = None) -> None:
+    """Refuse an output folder that is not ours to replace. `companion_of`: the pack this folder is
+    written beside (the participant pack), which vouches for it when it predates manifests."""
     out, root = out.resolve(), root.resolve()
     if out == root or root.is_relative_to(out):
         raise OutputError(f"{out} holds the project itself; a build replaces its output folder, so choose an empty or new "
@@ -47,7 +48,8 @@ def check_target(out: Path, root: Path) -> None:
                               "or a folder outside the project")
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} is a file, not a folder")
-    if out.is_dir() and not is_ours(out) and any(out.iterdir()):
+    vouched = companion_of is not None and is_ours(companion_of)
+    if out.is_dir() and not is_ours(out) and not vouched and any(out.iterdir()):
         raise OutputError(f"{out} is not empty and was not made by dpskit (no {MANIFEST}); a build replaces its whole "
                           "output folder, so choose an empty or new folder")
 
