@@ -15,7 +15,7 @@ from typing import Any, Iterable, Literal
 
 from .i18n import _, ngettext
 
-QuizMode = Literal["interactive", "slides", "worksheet", "answer_key"]
+QuizMode = Literal["interactive", "slides", "worksheet", "answer_key", "backup"]
 QUIZ_MIMETYPE = "application/vnd.dpskit.quiz+json"
 SCORE_MIMETYPE = "application/vnd.dpskit.score+json"
 SCENARIO_MIMETYPE = "application/vnd.dpskit.scenario+json"
@@ -89,7 +89,7 @@ def quiz_messages() -> dict[str, str]:
 
 
 def render_score(mode: QuizMode, *, standalone: bool = False) -> str:
-    if mode in ("worksheet", "answer_key"):
+    if mode in ("worksheet", "answer_key", "backup"):
         return ""
     html = environment().get_template("score.html.j2").render()
     return with_assets(html) if standalone else html

@@ -90,3 +90,30 @@ class SlidesPrintExporter(SlidesExporter):
         resources = super()._init_resources(resources)
         resources["dpskit"]["with_notes"] = self.with_notes
         return resources
+
+    def _preprocess(self, nb, resources):
+        nb, resources = super()._preprocess(nb, resources)
+        return without_empty_slides(nb), resources
+
+
+def _shows_something(cell) -> bool:
+    kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
+    if kind in ("notes", "skip"):
+        return False
+    if cell.cell_type == "markdown":
+        return bool(cell.source.strip())
+    return any(o.get("data") or o.get("text") for o in cell.get("outputs", []))
+
+
+def without_empty_slides(nb):
+    """A slide with nothing to print (the score, which only counts clicks) would be a blank page.
+    Whole slides go (their cells carry reveal's start and end marks), so the rest stays balanced."""
+    slides, current = [], []
+    for cell in nb.cells:
+        if cell.metadata.get("slideshow", {}).get("slide_type") in ("slide", "subslide") and current:
+            slides.append(current)
+            current = []
+        current.append(cell)
+    slides.append(current)
+    nb.cells = [cell for cells in slides if any(map(_shows_something, cells)) for cell in cells]
+    return nb

@@ -11,11 +11,12 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 class AudienceOutputPreprocessor(Preprocessor):
     """Replace each quiz and scenario output with the HTML of `mode`:
     interactive (pages), slides (plus answer fragments and speaker notes), worksheet
-    (handouts: no answers; scenarios as numbered steps) or answer_key (guides: answers,
-    scenario maps). Exported pages never depend on stored widget state."""
+    (handouts: no answers; scenarios as numbered steps), answer_key (guides: answers,
+    scenario maps) or backup (the slides PDF: question and answer, talking points in notes;
+    a scenario's first step, its best path in notes). Exported pages never depend on stored widget state."""
 
     enabled = Bool(True).tag(config=True)
-    mode = Enum(["interactive", "slides", "worksheet", "answer_key"], "interactive",
+    mode = Enum(["interactive", "slides", "worksheet", "answer_key", "backup"], "interactive",
                 help="how quizzes and scenarios appear in this export").tag(config=True)
 
     def preprocess(self, nb, resources):
