@@ -334,6 +334,29 @@ def test_sigterm_and_ctrl_c_stop_cleanly_with_no_kernel_left(mini_root, how):
     assert not [p for p in mini_root.iterdir() if p.name.startswith(".dpskit-staging-")]
 
 
+def test_pdf_workers_die_with_a_killed_build(tmp_path):
+    import psutil
+
+    from dpskit.pdf import weasyprint_available
+
+    if not weasyprint_available():
+        pytest.skip("WeasyPrint is not installed: PDF workers not checked")
+    script = ("import sys; from pathlib import Path; from dpskit.pdf import PdfJob, render_pdfs; "
+              f"render_pdfs([PdfJob(html='<p>x</p>' * 40000, target=Path(r'{tmp_path}') / f'{{i}}.pdf') for i in range(4)])")
+    process = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline, workers = time.monotonic() + 60, set()
+        while time.monotonic() < deadline and len(workers) < 2:
+            workers = _descendants(process.pid)
+            time.sleep(0.2)
+        assert len(workers) >= 2, "the PDF workers never started"
+    finally:
+        process.kill()
+        process.wait()
+    time.sleep(2)
+    assert not [pid for pid in workers if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+
+
 def test_a_finished_build_leaves_no_kernel_running(mini_root):
     import psutil
 

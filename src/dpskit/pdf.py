@@ -60,8 +60,16 @@ def render_pdf(job: PdfJob) -> Path:
 
 
 def _leave_interrupts_to_the_build() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the build stops us
+    """A PDF worker: Ctrl-C reaches the whole process group, but the build stops its workers; and
+    on Linux the worker dies with the build, even after kill -9 (no orphan left rendering)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the pool still terminates its workers when the build stops normally
 
 
 def render_pdfs(jobs: list[PdfJob]) -> list[Path]:
