@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from .errors import ContentError, InvalidContent
 from .model import Content, Disclaimer, GlossaryTerm, Option, PocketCard, QuizItem, Script, Session, Source
 from .scenario import Scenario, reachable, trapped, unmarked_loops
+from .cache import cache_folder
 from .yamlio import YamlDocument, YamlSyntaxError, load_yaml
 
 MANIFEST = "curriculum.yml"
@@ -102,7 +103,7 @@ class _Collector:
             self.add(path, None, "", "file is missing")
             return None
         try:
-            return load_yaml(path, self.root / ".dpskit-cache" / "yaml")
+            return load_yaml(path, cache_folder() / "yaml")
         except YamlSyntaxError as exc:
             self.add(path, exc.line, "", exc.message)
             return None

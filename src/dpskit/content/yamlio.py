@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
-import pickle
 import threading
 from pathlib import Path
 from typing import Any
@@ -26,27 +26,47 @@ LOADER_VERSION = 2  # cached trees from a loader with other rules (aliases, date
 class YamlDocument:
     """Plain Python data plus a way to ask which line a key path came from."""
 
-    def __init__(self, path: Path, tree: Any):
+    def __init__(self, path: Path, data: Any, lines: Any):
         self.path = path
-        self._tree = tree
-        self.data = _plain(tree)
+        self.data = data
+        self._lines = lines
+
+    @classmethod
+    def parsed(cls, path: Path, tree: Any) -> "YamlDocument":
+        return cls(path, _plain(tree), _lines(tree))
 
     def line(self, key_path: tuple = ()) -> int | None:
         """1-based line of the deepest node on `key_path` that exists."""
-        node, line = self._tree, 1
+        node, line = self._lines, 1
         for key in key_path:
-            if isinstance(node, CommentedMap) and key in node:
-                try:
-                    line = node.lc.key(key)[0] + 1
-                except (KeyError, TypeError):  # no position of its own (a key from a merge)
-                    pass
-                node = node[key]
-            elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-                line = node.lc.item(key)[0] + 1
-                node = node[key]
+            if node and "map" in node:
+                entry = next((e for e in node["map"] if e[0] == key), None)
+                if entry is None:
+                    break
+                line = entry[1] or line  # a key from a merge has no position of its own
+                node = entry[2]
+            elif node and "seq" in node and isinstance(key, int) and key < len(node["seq"]):
+                line, node = node["seq"][key]
             else:
                 break
         return line
+
+
+def _lines(node: Any) -> Any:
+    """Where each key and item of a round-trip tree starts, as plain JSON-able data
+    ({"map": [[key, line, sub]]}, {"seq": [[line, sub]]}, None for a scalar)."""
+    if isinstance(node, CommentedMap):
+        entries = []
+        for key in node:
+            try:
+                line = node.lc.key(key)[0] + 1
+            except (KeyError, TypeError):
+                line = None
+            entries.append([key, line, _lines(node[key])])
+        return {"map": entries}
+    if isinstance(node, CommentedSeq):
+        return {"seq": [[node.lc.item(i)[0] + 1, _lines(item)] for i, item in enumerate(node)]}
+    return None
 
 
 class YamlSyntaxError(Exception):
@@ -82,7 +102,8 @@ def _line_of(text: str, position: int) -> int:
 def load_yaml(path: Path, cache: Path | None = None) -> YamlDocument:
     """Parse one content file with line numbers; every problem becomes a YamlSyntaxError naming file
     and line. ruamel's round-trip parser is slow (seconds for data/), so a parsed file is kept in
-    `cache` by its bytes: an edit re-parses only the file it touched."""
+    `cache` (the user's own cache folder, never a pack) by its bytes, as JSON: an edit re-parses
+    only the file it touched, and a cache file is data, never code."""
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -90,11 +111,12 @@ def load_yaml(path: Path, cache: Path | None = None) -> YamlDocument:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise YamlSyntaxError(path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from None
     salt = f"{ruamel_version} {LOADER_VERSION} {path.name}".encode()
-    kept = cache / f"{hashlib.sha256(salt + raw).hexdigest()[:32]}.pickle" if cache else None
+    kept = cache / f"{hashlib.sha256(salt + raw).hexdigest()[:32]}.json" if cache else None
     if kept is not None:
         try:
-            return YamlDocument(path, pickle.loads(kept.read_bytes()))
-        except Exception:  # noqa: BLE001 - a damaged cache entry is parsed again
+            cached = json.loads(kept.read_text(encoding="utf-8"))
+            return YamlDocument(path, cached["data"], cached["lines"])
+        except (OSError, ValueError, KeyError, TypeError):  # missing or damaged: parse again
             pass
     yaml = YAML(typ="rt")
     yaml.Composer, yaml.Constructor = _NoAliases, _DatesAsText
@@ -109,15 +131,25 @@ def load_yaml(path: Path, cache: Path | None = None) -> YamlDocument:
                               f"U+{ord(exc.character) if isinstance(exc.character, str) else exc.character:04X} is not allowed; delete it") from None
     except (YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise YamlSyntaxError(path, None, f"invalid YAML: {exc}") from None
+    document = YamlDocument.parsed(path, tree)
     if kept is not None:
-        try:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            partial = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            partial.write_bytes(pickle.dumps(tree))
-            partial.replace(kept)
-        except (OSError, RecursionError):
-            pass  # a read-only checkout still loads, only slower
-    return YamlDocument(path, tree)
+        _keep(kept, document)
+    return document
+
+
+def _keep(kept: Path, document: YamlDocument) -> None:
+    """Store a parsed file only when JSON gives back exactly the same data (keys that are not
+    text, say, would come back changed)."""
+    try:
+        text = json.dumps({"data": document.data, "lines": document._lines})
+        if json.loads(text) != {"data": document.data, "lines": document._lines}:
+            return
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(kept)
+    except (OSError, TypeError, ValueError, RecursionError):
+        pass  # no cache folder to write: still loads, only slower
 
 
 def _plain(node: Any) -> Any:
