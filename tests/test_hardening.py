@@ -113,6 +113,13 @@ def test_out_replaces_its_own_output_and_an_empty_folder(mini_root, tmp_path):
     assert "NEW-TEXT-HERE" in (out / "handouts/01-mini.handout.html").read_text()
 
 
+def test_a_folder_holding_other_packs_is_not_replaced(mini_root):
+    pack = build(mini_root, formats=["handout"], pdf=False, workshop=mini_root / "workshop.yml")
+    with pytest.raises(OutputError, match=f"holds other builds \\({pack.out.name}, {pack.out.name}-participant\\)"):
+        build(mini_root, formats=["handout"], pdf=False)  # the default output, build/, holds the pack
+    assert (pack.out / "index.html").is_file() and pack.archive.is_file()
+
+
 def test_another_build_into_the_same_folder_is_told_to_wait(mini_root):
     out = mini_root / "build"
     with locked(out):

@@ -50,6 +50,10 @@ def check_target(out: Path, root: Path, *, companion_of: Path | None = None) -> 
         raise OutputError(f"{out} is a file, not a folder")
     vouched = companion_of is not None and is_ours(companion_of)
     if out.is_dir() and not is_ours(out) and not vouched and any(out.iterdir()):
+        packs = sorted(child.name for child in out.iterdir() if child.is_dir() and is_ours(child))
+        if packs:
+            raise OutputError(f"{out} holds other builds ({', '.join(packs)}), which a build here would replace; "
+                              f"give this one a folder of its own, e.g. --out {out / 'all'}")
         raise OutputError(f"{out} is not empty and was not made by dpskit (no {MANIFEST}); a build replaces its whole "
                           "output folder, so choose an empty or new folder")
 
