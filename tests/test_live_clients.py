@@ -11,6 +11,7 @@ counts and screenshots go to build/test-artifacts/live/."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 import urllib.request
@@ -346,7 +347,9 @@ def test_voila_participant_mode_at_phone_width(chromium, voila, pack, content, s
         no_error_outputs(page)
         assert live.count() == len(quizzes)
         assert page.locator(".dpskit-scenario-live").count() == len(scenarios)
-        assert page.locator(".jp-InputArea:visible, .jp-InputPrompt:visible, .jp-OutputPrompt:visible").count() == 0, "code or prompts visible"
+        assert page.locator(".jp-CodeCell .jp-InputArea:visible, .cm-editor:visible, .jp-InputPrompt:visible, "
+                            ".jp-OutputPrompt:visible").count() == 0, "code or prompts visible"
+        assert not re.search(r"\b(quiz|scenario|disclaimer|timeline|script)\(", page.inner_text("body")), "code visible"
         assert page.evaluate("document.documentElement.scrollWidth") <= 361, "the page scrolls sideways at 360 px"
         for index, item in enumerate(quizzes):
             check_quiz_layout(live.nth(index), item)

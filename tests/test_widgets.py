@@ -97,3 +97,36 @@ def test_notebook_api_displays_one_widget_per_item(mini_root, monkeypatch, dummy
     assert [q.item.id for q in shown] == ["01-free-to-go", "01-say-it", "01-true-false"]
     assert all(isinstance(q, Quiz) for q in shown)
     notebook.content.cache_clear()
+
+
+def test_live_widget_static_quiz_and_worksheet_show_the_same_options(quiz_for):
+    """Options as wrapping rows in the live widget; the same words in the page and on paper."""
+    from bs4 import BeautifulSoup
+
+    from dpskit.render import render_quiz
+    from dpskit.widgets.choices import Choice
+
+    def text(html: str) -> str:
+        return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+
+    for item_id in ("01-free-to-go", "01-say-it"):
+        quiz = quiz_for(item_id)
+        assert all(isinstance(row, Choice) and not row.control.description for row in quiz.selector.children)
+        bundle = quiz._repr_mimebundle_()
+        static = BeautifulSoup(bundle["text/html"], "html.parser")
+        sheet = BeautifulSoup(render_quiz(bundle[QUIZ_MIMETYPE], "worksheet"), "html.parser")
+        live = [text(row.label.value) for row in quiz.selector.children]
+        assert live == [o.text for o in quiz.item.options]
+        assert live == [" ".join(label.get_text(" ").split()) for label in static.select(".dpskit-quiz-option label")]
+        assert live == [" ".join(li.get_text(" ").replace("☐", "").split()) for li in sheet.select(".dpskit-worksheet-options li")]
+        assert text(quiz.hint.value) == " ".join(static.select_one(".dpskit-quiz-hint").get_text(" ").split())
+
+
+def test_one_answer_rows_behave_like_one_radio_group(quiz_for):
+    quiz = quiz_for("01-free-to-go")
+    rows = quiz.selector.children
+    rows[0].control.value = 0          # a click on the first radio
+    rows[1].control.value = 0          # then on the second: the first is cleared
+    assert quiz.chosen == (1,) and rows[0].control.value is None and quiz.selector.value == 1
+    quiz.submit()
+    assert all(row.control.disabled for row in rows)

@@ -33,8 +33,8 @@ class Quiz(w.VBox):
         self._answer_callbacks = CallbackDispatcher()
         self._nothing_chosen = False
         self.prompt = w.HTML(LIVE_STYLE + environment().from_string("<p class='dpskit-quiz-prompt'>{{ p }}</p>").render(p=item.prompt))
-        self.hint = w.HTML(environment().from_string("<p class='dpskit-quiz-hint'>{{ h }}</p>").render(
-            h=_("Choose every answer that applies.") if item.type == "multiple" else _("Choose one answer.")))
+        self.hint_text = _("Choose every answer that applies.") if item.type == "multiple" else _("Choose one answer.")
+        self.hint = w.HTML(environment().from_string("<p class='dpskit-quiz-hint'>{{ h }}</p>").render(h=self.hint_text))
         self.selector = Choices([o.text for o in item.options], multiple=item.type == "multiple")
         self.selector.observe(self._on_select, names="value")
         self.check_button = w.Button(description=_("Check"), button_style="primary")
@@ -100,5 +100,6 @@ class Quiz(w.VBox):
         return bundle
 
     def _plain_text(self) -> str:
-        lines = [self.item.prompt] + [f"  ( ) {o.text}" for o in self.item.options]
+        box = "[ ]" if self.item.type == "multiple" else "( )"
+        lines = [self.item.prompt, self.hint_text] + [f"  {box} {o.text}" for o in self.item.options]
         return "\n".join(lines)
