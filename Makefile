@@ -22,6 +22,9 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-runtime
 	$(BIN)/python bench/bench.py
 
+preview: $(VENV)/.installed-runtime
+	$(BIN)/dpskit preview --workshop $(WORKSHOP)
+
 check: $(VENV)/.installed-runtime
 	$(BIN)/dpskit check --workshop $(WORKSHOP)
 

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import REPO
 from dpskit.build import build
+from dpskit.packs import SOURCE_FORMATS, output_path
 from dpskit.content import load_valid_content, notebook_calls
 from dpskit.deps import Recorder
 
@@ -86,7 +87,8 @@ def test_a_template_edit_rerenders_without_executing(curriculum):
     result = build(curriculum, out, formats=FORMATS, pdf=False)
     sessions = [s.id for s in load_valid_content(curriculum).sessions]
     assert result.executed == [] and sorted(result.cached) == sorted(sessions)
-    assert sorted(result.rendered) == sorted([f"slides/{s}.slides.html" for s in sessions] + ["index.html"])
+    pages = [output_path(fmt, s).as_posix() for s in sessions for fmt in FORMATS if fmt not in SOURCE_FORMATS]
+    assert sorted(result.rendered) == sorted(pages + ["index.html"]), "every page, no notebook, nothing executed"
     assert changed(before, snapshot(out)) <= set(result.rendered)
 
 

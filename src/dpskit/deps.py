@@ -20,12 +20,12 @@ import types
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, is_dataclass
 from functools import lru_cache
-from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Iterator
 
 import nbformat
+import nbformat.reader
 
 from . import __version__
 from .content import CITATION, Content
@@ -82,33 +82,10 @@ def template_dirs(root: Path) -> list[str]:
     return list(dict.fromkeys(([str(own)] if own.is_dir() else []) + template_basedirs()))
 
 
-def _template_names(fmt: str) -> list[str]:
-    """The export templates of a format (its exporter's template; the print deck for slides)."""
-    from .packs import FORMATS
-
-    module, name = FORMATS[fmt][0].split(":")
-    exporter = getattr(import_module(module), name)()
-    names = [exporter.template_name] if getattr(exporter, "template_name", None) else []
-    return names + (["dpskit_slides_print"] if fmt == "slides" else [])
-
-
-def template_digest(fmt: str, root: Path) -> str:
-    """The export templates a format renders with, following each one's base_template."""
-    folders = []
-    for base in map(Path, template_dirs(root)):
-        names = list(_template_names_cached(fmt))
-        while names:
-            folder = base / names.pop()
-            if folder.is_dir() and folder not in folders:
-                folders.append(folder)
-                conf = folder / "conf.json"
-                parent = json.loads(conf.read_text()).get("base_template") if conf.is_file() else None
-                if parent and (base / parent).is_dir():
-                    names.append(parent)
-    return _files_digest(sorted(folders))
-
-
-_template_names_cached = lru_cache(maxsize=None)(_template_names)
+def template_digest(root: Path) -> str:
+    """Every export template a page may render with. One digest for all: finding out which
+    template a format uses means importing nbconvert, which costs more than a no-op build."""
+    return _files_digest([Path(folder) for folder in template_dirs(root)])
 
 
 class _RecordingMapping(Mapping):
@@ -174,6 +151,7 @@ class Dependencies:
         self.keys: dict[str, str | None] = {}  # session id -> execution key (None: not known until executed)
         self._notebooks: dict[str, tuple[str, Any]] = {}
         self._inline = threading.Lock()  # widgets and display capture are process-wide
+        self.templates = template_digest(content.root)
 
     # -- sessions ---------------------------------------------------------------------------
 
@@ -181,7 +159,8 @@ class Dependencies:
         """(sha of the notebook file, the notebook), read once per build."""
         if session.id not in self._notebooks:
             raw = session.notebook.read_bytes()
-            self._notebooks[session.id] = (hashlib.sha256(raw).hexdigest(), nbformat.reads(raw.decode("utf-8"), as_version=4))
+            # checked by the content loader already: no second schema validation here
+            self._notebooks[session.id] = (hashlib.sha256(raw).hexdigest(), nbformat.reader.reads(raw.decode("utf-8")))
         return self._notebooks[session.id]
 
     def _trace_path(self, session_id: str) -> Path | None:
@@ -260,11 +239,13 @@ class Dependencies:
 
     def page_inputs(self, session, fmt: str, workshop: dict | None, agendas: dict | None) -> list:
         """What a session's page shows besides its executed notebook, read from its text."""
+        from .packs import SOURCE_FORMATS
+
         text = _markdown(self.source(session)[1])
         workshop = workshop or {}
         content = self.content
         inputs = [
-            code_digest(), template_digest(fmt, content.root), content.title, content.license, content.language,
+            code_digest(), None if fmt in SOURCE_FORMATS else self.templates, content.title, content.license, content.language,
             plain(content.disclaimer), plain(content.glossary),
             {sid: plain(content.sources.get(sid)) for sid in sorted(set(CITATION.findall(text)))},
             {f"{kind}:{name}": (workshop.get("contacts") or {}).get(name) if kind == "contact" else workshop.get(name)

@@ -65,7 +65,9 @@ def script_hash(script: str = RELOAD_SCRIPT) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-CSP_META = re.compile(r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.IGNORECASE)
+META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+IS_CSP = re.compile(r"""http-equiv\s*=\s*["']Content-Security-Policy["']""", re.IGNORECASE)
+CONTENT = re.compile(r'(\bcontent\s*=\s*")([^"]*)(")', re.IGNORECASE)
 
 
 def allow_preview(policy: str, origin: str) -> str:
@@ -93,7 +95,15 @@ def allow_preview(policy: str, origin: str) -> str:
 
 def inject(page: str, origin: str, version: int) -> str:
     """The page as the preview serves it: the reload script, and a policy that lets it run."""
-    page = CSP_META.sub(lambda m: m.group(1) + html.escape(allow_preview(html.unescape(m.group(2)), origin)) + m.group(3), page, count=1)
+    def widen(meta: re.Match) -> str:
+        tag = meta.group(0)
+        if not IS_CSP.search(tag):
+            return tag
+        return CONTENT.sub(lambda m: m.group(1) + html.escape(allow_preview(html.unescape(m.group(2)), origin)) + m.group(3), tag, count=1)
+
+    head_ends = page.lower().find("</head>")
+    if head_ends > 0:  # policies live in the head; the body is left as it is
+        page = META.sub(widen, page[:head_ends]) + page[head_ends:]
     tag = f'<meta name="dpskit-preview-version" content="{version}"><script>{RELOAD_SCRIPT}</script>'
     at = page.lower().rfind("</body>")
     return page[:at] + tag + page[at:] if at >= 0 else page + tag
@@ -223,7 +233,7 @@ class Preview:
             self.say("Not rebuilt; the pages show the last good build:\n  " + "\n  ".join(problems))
             self.state.publish(built=False, problems=problems)
             return False
-        self.state.publish(built=True, problems=[])
+        self.state.publish(built=not self.last.up_to_date, problems=[])  # nothing new: no reload
         rendered = len(self.last.rendered)
         self.say(f"Rebuilt in {time.perf_counter() - started:.2f} s: {rendered} file(s) rendered; open pages reload.")
         return True

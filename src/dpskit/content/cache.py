@@ -55,7 +55,7 @@ def write_cached(root: Path, notebooks: bool, key: str, content: Content) -> Non
         pass
 
 
-HANDLED = {"root", "title", "license", "language", "sessions", "sources", "quiz_items", "scripts", "glossary",
+HANDLED = {"root", "title", "license", "language", "source_max_age_months", "sessions", "sources", "quiz_items", "scripts", "glossary",
            "timeline", "disclaimer", "scenarios", "pocket_card"}
 
 
@@ -64,6 +64,7 @@ def _from_dict(data: dict[str, Any]) -> Content:
         raise KeyError("content fields changed")
     return Content(
         root=Path(data["root"]), title=data["title"], license=data["license"], language=data["language"],
+        source_max_age_months=data["source_max_age_months"],
         sessions=[Session(id=s["id"], notebook=Path(s["notebook"]), meta=s["meta"]) for s in data["sessions"]],
         sources={k: Source(**v) for k, v in data["sources"].items()},
         quiz_items={k: QuizItem.from_dict(v) for k, v in data["quiz_items"].items()},

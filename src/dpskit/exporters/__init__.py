@@ -1,10 +1,23 @@
-"""nbconvert exporters, registered as `nbconvert.exporters` entry points (`--to dpskit-*`)."""
+"""nbconvert exporters, registered as `nbconvert.exporters` entry points (`--to dpskit-*`).
 
-from .guide import GuideExporter
-from .handout import HandoutExporter
-from .notebook import FacilitatorNotebookExporter, ParticipantNotebookExporter
-from .participant_slides import ParticipantSlidesExporter
-from .slides import SlidesExporter, SlidesPrintExporter
-from .takehome import TakeHomeExporter
+Imported on first use: pages that only need `exporters.context` (build date, agenda) and a
+build with nothing to render never pay for importing nbconvert."""
 
-__all__ = ["FacilitatorNotebookExporter", "GuideExporter", "HandoutExporter", "ParticipantNotebookExporter", "ParticipantSlidesExporter", "SlidesExporter", "SlidesPrintExporter", "TakeHomeExporter"]
+from importlib import import_module
+
+_WHERE = {
+    "FacilitatorNotebookExporter": "notebook", "GuideExporter": "guide", "HandoutExporter": "handout",
+    "ParticipantNotebookExporter": "notebook", "ParticipantSlidesExporter": "participant_slides",
+    "SlidesExporter": "slides", "SlidesPrintExporter": "slides", "TakeHomeExporter": "takehome",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_WHERE[name]}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return __all__
