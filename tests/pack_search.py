@@ -36,13 +36,16 @@ def phrases(text: str, per_block: int = 2, words: int = 7) -> list[str]:
 
 
 def participant_visible(root: Path) -> str:
-    """Everything participants are meant to read in the sessions' own text: a facilitator note
-    that repeats a sentence of another session's slides is not a leak."""
+    """Everything participants are meant to read: the sessions' own text and the shared data
+    (sources, timeline, glossary, scripts, pocket card; not the quiz banks and scenarios, which
+    hold facilitator fields). A facilitator note that repeats a sentence of a slide or of the
+    timeline is not a leak."""
     text = []
     for path in sorted((root / "sessions").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         text += [cell.source for cell in nb.cells if cell.cell_type == "markdown"
                  and "facilitator" not in cell.metadata.get("tags", []) and cell.metadata.get("slideshow", {}).get("slide_type") != "notes"]
+    text += [path.read_text(encoding="utf-8") for path in sorted((root / "data").glob("*.*"))]
     return normalize("\n".join(text))
 
 

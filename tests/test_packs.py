@@ -40,7 +40,7 @@ def test_packs_sit_side_by_side_each_with_a_zip(workshop_packs):
     assert participant == facilitator.with_name(facilitator.name + "-participant")
     for folder in (facilitator, participant):
         assert folder.with_suffix(".zip").is_file() and (folder / "index.html").is_file()
-    names = {p.relative_to(participant).as_posix() for p in participant.rglob("*") if p.is_file()}
+    names = {p.relative_to(participant).as_posix() for p in participant.rglob("*") if p.is_file() and not p.name.startswith(".")}
     for session_id in plan.sessions:
         assert {f"notebooks/{session_id}.ipynb", f"slides/{session_id}.slides.html", f"handouts/{session_id}.takehome.pdf",
                 f"handouts/{session_id}.handout.html"} <= names
@@ -51,28 +51,19 @@ def test_packs_sit_side_by_side_each_with_a_zip(workshop_packs):
 
 
 def test_participant_pack_has_no_facilitator_text_anywhere(workshop_packs):
-    """Searches page text, notebook strings and the encoded payloads of quizzes and scenarios,
-    in every file and every zip member, for phrases only facilitators may read."""
+    """Searches page text, notebook strings, the data copy (contract 5: packdata drops talking
+    points and scenario prompts) and the encoded payloads of quizzes and scenarios, in every
+    file and every zip member, for phrases only facilitators may read."""
     result, plan = workshop_packs
     forbidden = facilitator_only(REPO, plan.sessions)
     assert all(forbidden[kind] for kind in ("notes", "talking points", "guide", "headings")), forbidden
-    texts = {name: text for name, text in pack_texts(result.participant, result.participant.with_suffix(".zip")).items()
-             if "data/" not in name}
+    texts = pack_texts(result.participant, result.participant.with_suffix(".zip"))
+    assert any("data/quizzes/" in name for name in texts), "the notebooks' data copy is searched too"
     assert leaks(texts, forbidden) == []
     # The same search finds them in the facilitator pack, so it can fail.
     facilitator = pack_texts(result.out)
     for kind in ("notes", "talking points", "scenario prompts", "guide", "headings"):
         assert any(phrase in text for phrase in forbidden[kind] for text in facilitator.values()), kind
-
-
-@pytest.mark.xfail(strict=True, reason="contract 5: developer A's pack-data function drops facilitator-only fields "
-                                       "(quiz talking_points, scenario prompts) from the pack's data copy; until it lands "
-                                       "the copy is data/ as it is. Remove this mark when it lands (strict: it will fail then).")
-def test_participant_data_copy_has_no_facilitator_fields(workshop_packs):
-    result, plan = workshop_packs
-    texts = {name: text for name, text in pack_texts(result.participant, result.participant.with_suffix(".zip")).items()
-             if "data/" in name}
-    assert leaks(texts, facilitator_only(REPO, plan.sessions)) == []
 
 
 def test_participant_index_links_only_what_participants_get(workshop_packs):
