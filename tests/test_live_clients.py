@@ -336,8 +336,12 @@ def test_voila_participant_mode_at_phone_width(chromium, voila, pack, content, s
     quizzes, scenarios, _ = expected_widgets(notebook, content)
     page, log = new_page(chromium, 360, voila.origin)
     try:
+        page.goto(voila.url(""), timeout=120_000)  # where `dpskit participant` opens the browser: the list
+        listed = page.locator("a", has_text=f"{session_id}.ipynb")
+        listed.first.wait_for(timeout=120_000)
+        assert page.locator("a", has_text=".ipynb").count() == len(list((pack / "notebooks").glob("*.ipynb")))
         started = time.perf_counter()
-        page.goto(voila.url(f"voila/render/{session_id}.ipynb"), timeout=180_000)
+        listed.first.click()
         live = page.locator(".dpskit-quiz-live")
         live.first.wait_for(timeout=180_000)
         REPORT["voila"][session_id] = {"first_quiz_s": round(time.perf_counter() - started, 2)}

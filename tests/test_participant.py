@@ -30,8 +30,10 @@ def test_voila_template_is_installed_and_loads_nothing_from_outside():
     page = re.sub(r"\{#.*?#\}", "", (template / "index.html.j2").read_text(), flags=re.S)  # without comments
     assert "fontawesome" not in page.lower() and "cdn." not in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
-    stock = (template.parent / "lab" / "index.html.j2").read_text()
-    assert "cdn.jsdelivr.net" in stock, "stock Voilà changed: re-copy its lab index.html.j2 into export/voila/templates/dpskit/"
+    frame = re.sub(r"\{#.*?#\}", "", (template / "page.html").read_text(), flags=re.S)  # the notebook list, errors
+    assert "jsdelivr" not in frame and not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", frame)
+    stock = (template.parent / "lab" / "index.html.j2").read_text() + (template.parent / "base" / "page.html").read_text()
+    assert stock.count("cdn.jsdelivr.net") == 3, "stock Voilà changed: re-copy its pages into export/voila/templates/dpskit/"
 
 
 def test_lab_settings_turn_off_news_updates_autosave_and_extension_manager():
@@ -85,3 +87,19 @@ def test_read_only_contents_manager_refuses_to_write(tmp_path):
         asyncio.run(manager.delete_file("a.txt"))
     asyncio.run(manager.create_checkpoint("a.txt"))
     assert (tmp_path / "a.txt").read_text() == "as built" and sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_the_server_side_request_recorder_sees_an_outside_attempt(tmp_path):
+    """The live tests' zero server-side count means something: the same hook records a lookup."""
+    import os
+    import subprocess
+    import sys
+
+    from live_support import SITECUSTOMIZE
+
+    (tmp_path / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    log = tmp_path / "attempts.log"
+    probe = "import socket\ntry:\n    socket.getaddrinfo('outside.invalid', 443)\nexcept OSError:\n    pass\nsocket.getaddrinfo('127.0.0.1', 80)\n"
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "DPSKIT_NET_LOG": str(log)}
+    subprocess.run([sys.executable, "-c", probe], env=env, check=True, timeout=60)
+    assert [line.split()[1:] for line in log.read_text().splitlines()] == [["getaddrinfo", "outside.invalid"]]
