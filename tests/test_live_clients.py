@@ -141,8 +141,11 @@ def expected_widgets(notebook: Path, content) -> tuple[list, list, list]:
 
 
 def new_page(chromium, width: int, origin: str):
+    """A page in a fresh context; the log sees the requests of every tab the page opens."""
     page = chromium.new_page(viewport={"width": width, "height": 900})
-    log = PageLog().watch(page)
+    log = PageLog()
+    page.context.on("request", lambda request: log.requests.append(request.url))
+    page.on("pageerror", lambda error: log.page_errors.append(str(error)))
     return page, log
 
 
@@ -280,7 +283,7 @@ def test_lab_runs_every_notebook_of_the_default_pack(chromium, lab, pack, conten
         check_requests(log, lab.origin)
         assert lab.outside_attempts() == []
     finally:
-        page.close()
+        page.context.close()
 
 
 def test_lab_facilitator_notebook_polls_the_room(chromium, lab, pack, content):
@@ -313,7 +316,7 @@ def test_lab_facilitator_notebook_polls_the_room(chromium, lab, pack, content):
         page.screenshot(path=str(ARTIFACTS / f"lab-poll-{session_id}.png"))
         check_requests(log, lab.origin)
     finally:
-        page.close()
+        page.context.close()
 
 
 def test_lab_server_fetches_no_news_updates_or_extensions(lab):
@@ -337,11 +340,13 @@ def test_voila_participant_mode_at_phone_width(chromium, voila, pack, content, s
     page, log = new_page(chromium, 360, voila.origin)
     try:
         page.goto(voila.url(""), timeout=120_000)  # where `dpskit participant` opens the browser: the list
-        listed = page.locator("a", has_text=f"{session_id}.ipynb")
+        listed = page.locator(".jp-DirListing-item", has_text=f"{session_id}.ipynb")
         listed.first.wait_for(timeout=120_000)
-        assert page.locator("a", has_text=".ipynb").count() == len(list((pack / "notebooks").glob("*.ipynb")))
+        assert page.locator(".jp-DirListing-item").count() == len(list((pack / "notebooks").glob("*.ipynb")))
         started = time.perf_counter()
-        listed.first.click()
+        with page.context.expect_page(timeout=60_000) as opened:
+            listed.first.click()  # one click opens the session in a new tab
+        page = opened.value  # the list stays open in the first tab
         live = page.locator(".dpskit-quiz-live")
         live.first.wait_for(timeout=180_000)
         REPORT["voila"][session_id] = {"first_quiz_s": round(time.perf_counter() - started, 2)}
@@ -376,4 +381,4 @@ def test_voila_participant_mode_at_phone_width(chromium, voila, pack, content, s
         check_requests(log, voila.origin)
         assert voila.outside_attempts() == []
     finally:
-        page.close()
+        page.context.close()
