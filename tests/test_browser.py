@@ -9,20 +9,15 @@ Screenshots and a JSON report go to build/test-artifacts/."""
 from __future__ import annotations
 
 import json
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 from browser_support import (
-    CHROMIUM_ARGS,
-    NO_CHROMIUM,
     PageLog,
     StaticServer,
     answer_texts,
-    find_chromium,
-    in_ci,
     is_local,
     quiz_key,
     squash,
@@ -55,7 +50,8 @@ def _pages(session_ids: list[str]) -> list[str]:
 
 SESSIONS = _session_ids()
 PAGES = _pages(SESSIONS)
-DECKS = [p for p in PAGES if p.endswith(".slides.html")]
+# Facilitator decks: answer fragments and speaker notes (participant decks have neither, by design).
+DECKS = [p for p in PAGES if p.endswith(".slides.html") and ".participant." not in p]
 
 
 def page_name(relative: str) -> str:
@@ -63,34 +59,6 @@ def page_name(relative: str) -> str:
 
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One Chromium (a persistent context with a fresh profile) for the whole test session."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        executable, how = find_chromium(playwright)
-        if executable is None:
-            message = f"{NO_CHROMIUM} ({how})"
-            if in_ci():
-                pytest.fail(f"BROWSER TESTS CANNOT RUN and CI requires them: {message}", pytrace=False)
-            pytest.skip(f"BROWSER TESTS SKIPPED: {message}")
-        with tempfile.TemporaryDirectory(prefix="dpskit-chromium-") as profile:
-            context = playwright.chromium.launch_persistent_context(
-                profile,
-                executable_path=executable,
-                headless=True,
-                args=CHROMIUM_ARGS,
-                viewport={"width": 1280, "height": 800},
-                locale="en-US",
-            )
-            context.set_default_timeout(10_000)
-            try:
-                yield context
-            finally:
-                context.close()
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
-
-from browser_support import CHROMIUM_ARGS, NO_CHROMIUM, find_chromium, in_ci
 
 pytestmark = pytest.mark.browser
 
@@ -43,25 +40,9 @@ def decks(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def context():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        executable, how = find_chromium(playwright)
-        if executable is None:
-            message = f"{NO_CHROMIUM} ({how}) Slide layout was NOT measured."
-            if in_ci():
-                pytest.fail(f"SLIDE LAYOUT TESTS CANNOT RUN and CI requires them: {message}", pytrace=False)
-            pytest.skip(f"SLIDE LAYOUT TESTS SKIPPED: {message}")
-        with tempfile.TemporaryDirectory(prefix="dpskit-layout-") as profile:
-            ctx = playwright.chromium.launch_persistent_context(
-                profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS,
-                viewport={"width": 1280, "height": 720}, locale="en-US")
-            ctx.set_default_timeout(15_000)
-            try:
-                yield ctx
-            finally:
-                ctx.close()
+def context(browser):
+    """The session's Chromium (conftest); each page here is sized 1280x720."""
+    return browser
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +59,7 @@ def deck_path(decks: Path, session_id: str) -> Path:
 
 def open_deck(context, path: Path):
     page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(path.resolve().as_uri(), wait_until="load")
     page.wait_for_selector(".reveal.ready", state="attached")
     page.evaluate("Reveal.configure({transition: 'none'})")

@@ -116,6 +116,7 @@ def _fits(m: dict) -> bool:
 def measure_deck(context, deck: Path, name: str | None = None) -> DeckFit:
     """Step through a deck with Reveal.next() and measure after every step."""
     page = context.new_page()
+    page.set_viewport_size(VIEWPORT)
     result = DeckFit(name or deck.name.removesuffix(".slides.html"))
     try:
         page.goto(deck.resolve().as_uri(), wait_until="load")
