@@ -32,11 +32,11 @@ SESSIONS = _session_ids()
 
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory) -> Path:
-    """Every session's deck, slides only (no PDFs): what the layout depends on."""
+    """Every session's decks, facilitator and participant (no PDFs): what the layout depends on."""
     from dpskit.build import build
 
     out = tmp_path_factory.mktemp("slides-build") / "build"
-    return build(REPO, out, formats=["slides"], pdf=False).out
+    return build(REPO, out, formats=["slides", "participant-slides"], pdf=False).out
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +53,8 @@ def report():
     (ARTIFACTS / "slides-layout.json").write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
 
 
-def deck_path(decks: Path, session_id: str) -> Path:
-    return decks / "slides" / f"{session_id}.slides.html"
+def deck_path(decks: Path, session_id: str, kind: str = "") -> Path:
+    return decks / "slides" / f"{session_id}{kind}.slides.html"
 
 
 def open_deck(context, path: Path):
@@ -69,12 +69,13 @@ def open_deck(context, path: Path):
 # --------------------------------------------------------------------------- nothing below the slide
 
 
+@pytest.mark.parametrize("kind", ["", ".participant"], ids=["facilitator", "participant"])
 @pytest.mark.parametrize("session_id", SESSIONS)
-def test_every_slide_fits_at_720p(context, decks, report, session_id):
+def test_every_slide_fits_at_720p(context, decks, report, session_id, kind):
     from dpskit.slidelayout import measure_deck
 
-    fit = measure_deck(context, deck_path(decks, session_id))
-    report.setdefault(session_id, {}).update(
+    fit = measure_deck(context, deck_path(decks, session_id, kind))
+    report.setdefault(session_id + kind, {}).update(
         slides=fit.slides, overflowing_slides=sorted({o.number for o in fit.overflows}),
         overflows=[str(o) for o in fit.overflows])
     assert fit.slides > 5, f"{session_id}: the deck has only {fit.slides} slides"
