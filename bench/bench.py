@@ -115,7 +115,10 @@ def preview_reload(root: Path, session: str, runs: int) -> tuple[list[float], li
             cpu, started = process_cpu(server.pid), time.perf_counter()
             edit(bank, old, old.replace("feedback:", f"feedback: {marker}", 1))
             while True:
-                line = events.readline().decode().strip()
+                raw = events.readline()
+                if not raw:
+                    raise SystemExit("bench: dpskit preview closed its event stream")
+                line = raw.decode().strip()
                 if line.startswith("data: "):
                     state = json.loads(line[6:])
                     if state["problems"]:

@@ -247,15 +247,21 @@ class Preview:
         from watchfiles import DefaultFilter, watch
 
         ignore = DefaultFilter(ignore_dirs=(*DefaultFilter.ignore_dirs, ".ipynb_checkpoints", ".dpskit-cache", "build"))
-        for _changes in watch(*self.watched(), watch_filter=ignore, stop_event=self._stop, debounce=400, step=30,
-                              raise_interrupt=False):
-            self.rebuild()
+        # the first (empty) yield after rust_timeout says the watches are in place
+        for changes in watch(*self.watched(), watch_filter=ignore, stop_event=self._stop, debounce=400, step=30,
+                             rust_timeout=200, yield_on_timeout=True, raise_interrupt=False):
+            self._watching.set()
+            if changes:
+                self.rebuild()
 
     def start(self) -> "Preview":
-        """Serve and watch in background threads (the first build is done by the caller)."""
-        threading.Thread(target=self.server.serve_forever, name="dpskit-preview-server", daemon=True).start()
+        """Watch, then serve, in background threads (the first build is done by the caller). Pages
+        are served only once the watches are in place, so no save made after a page opened is missed."""
+        self._watching = threading.Event()
         self._watcher = threading.Thread(target=self.watch, name="dpskit-preview-watch", daemon=True)
         self._watcher.start()
+        self._watching.wait(timeout=30)
+        threading.Thread(target=self.server.serve_forever, name="dpskit-preview-server", daemon=True).start()
         return self
 
     def stop(self) -> None:
