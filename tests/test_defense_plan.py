@@ -72,3 +72,12 @@ def test_a_session_08_pack_prints_the_plan_with_the_workshops_contacts(tmp_path)
 
         assert 1 <= pdf_pages(result.out / f"{DEFENSE_PLAN}.pdf") <= 3
     assert DEFENSE_PLAN in (result.out / "index.html").read_text() or DEFENSE_PLAN in (result.out / "before-the-day.html").read_text()
+
+
+def test_both_landing_pages_link_the_plan_only_when_the_pack_has_it():
+    from dpskit.index import shared_links
+
+    for participant in (True, False):
+        with_plan = [row for row in shared_links({f"{DEFENSE_PLAN}.html", f"{DEFENSE_PLAN}.pdf"}, {}, participant) if row]
+        assert any(DEFENSE_PLAN in str(row) for row in with_plan)
+        assert not any(DEFENSE_PLAN in str(row) for row in shared_links(set(), {}, participant))

@@ -124,7 +124,7 @@ PROVIDED_BY = (
     ("scenario", "materials/scenario-cards"),
     ("warrant", "materials/sample-warrants"),
     ("subpoena", "materials/sample-subpoena"),
-    ("chapter defense plan", "materials/chapter-defense-plan"),
+    ("chapter defense plan", "worksheets/chapter-defense-plan"),
     ("pocket card", "cards/pocket-card"),
     ("handout", "handouts/{id}.takehome"),
     ("slides", "slides/{id}.slides"),

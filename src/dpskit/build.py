@@ -340,7 +340,7 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
         "materials/timeline-cards": lambda: render_timeline_cards(content, paper),
         "materials/sample-warrants": lambda: render_samples(content, "warrants", paper),
         "materials/sample-subpoena": lambda: render_samples(content, "subpoena", paper),
-        "materials/chapter-defense-plan": lambda: render_defense_plan(content, plan, paper),
+        "worksheets/chapter-defense-plan": lambda: render_defense_plan(content, plan, paper),
     }
     jobs = []
     for rel, make in makers.items():

@@ -290,7 +290,7 @@ class Dependencies:
             return digest(common, plain(content.timeline), plain(content.sources))
         if rel.startswith("materials/sample-"):
             return digest(common)
-        if rel.startswith("materials/chapter-defense-plan"):
+        if rel.startswith("worksheets/chapter-defense-plan"):
             return digest(common, plain(content.scripts))
         if rel == "agenda.csv":
             return digest(common, [s.meta for s in selected])

@@ -31,7 +31,7 @@ PDF_OF = {
 }
 PARTICIPANT_SUFFIX = "-participant"
 POCKET_CARD = "cards/pocket-card"
-DEFENSE_PLAN = "materials/chapter-defense-plan"
+DEFENSE_PLAN = "worksheets/chapter-defense-plan"
 
 
 def output_path(fmt: str, session_id: str) -> Path:
@@ -83,7 +83,7 @@ MATERIALS = {
     "materials/scenario-cards": ("scenario",),
     "materials/sample-warrants": ("warrant",),
     "materials/sample-subpoena": ("subpoena",),
-    "materials/chapter-defense-plan": ("chapter defense plan",),
+    "worksheets/chapter-defense-plan": ("chapter defense plan",),
 }
 
 
