@@ -116,7 +116,8 @@ def test_printed_materials(workshop_packs, in_ci):
     result, _ = workshop_packs
     warrants = BeautifulSoup((result.out / "materials/sample-warrants.html").read_text(), "html.parser")
     docs = warrants.select("article.doc")
-    assert len(docs) == 2 and all(d.select_one(".stamp").get_text() == "SAMPLE" for d in docs)
+    assert len(docs) == 2 and all(d.select_one(".stamp")["data-stamp"] == "SAMPLE" for d in docs)
+    assert all("SAMPLE: not a real document" in d.select_one(".form").get_text() for d in docs)
     assert all(len(d.select(".check li")) >= 3 and d.select(".marked .mark") for d in docs)
     assert "Homeland Security" in docs[1].get_text() and "Judge" in docs[0].get_text()
     timeline = BeautifulSoup((result.out / "materials/timeline-cards.html").read_text(), "html.parser")
