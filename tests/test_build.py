@@ -33,6 +33,15 @@ def test_build_writes_every_format_and_an_index(mini_build):
         assert f'href="{link}"' in index, link
 
 
+def test_a_plain_build_sits_beside_the_workshop_packs(mini_root):
+    """build/ holds the packs of `make workshop`; a build without a workshop must not need to replace it."""
+    (mini_root / "build" / "2026-12-05-pack").mkdir(parents=True)
+    (mini_root / "build" / "2026-12-05-pack" / "index.html").write_text("a pack")
+    result = build(mini_root, formats=["slides"])
+    assert result.out == (mini_root / "build" / "all").resolve()
+    assert (mini_root / "build" / "2026-12-05-pack" / "index.html").read_text() == "a pack"
+
+
 def test_failing_cell_names_session_and_cell_and_keeps_previous_build(mini_root):
     out = mini_root / "build"
     build(mini_root, out, formats=["handout"])

@@ -77,7 +77,8 @@ def build(
         timing = agenda_warnings(summarize_agenda(frame, plan), plan)
         result.warnings += warnings + timing
         sessions = sessions or plan.sessions
-    out = Path(out or content.root / "build" / (plan.slug if plan else "")).resolve()
+    # build/ holds every workshop pack side by side, so a plain build gets a folder of its own too
+    out = Path(out or content.root / "build" / (plan.slug if plan else "all")).resolve()
     check_target(out, content.root)
     if plan is not None:
         check_target(participant_dir(out), content.root, companion_of=out)

@@ -119,7 +119,7 @@ def _check_layout(root: Path) -> None:
 @cli.command()
 @click.option("--sessions", "-s", multiple=True, help="Session id to build (repeatable; default: all).")
 @click.option("--formats", "-f", multiple=True, type=click.Choice(FORMAT_NAMES), help="Format to build (repeatable; default: all).")
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: build/).")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: build/<date>-<title>/ with --workshop, else build/all/).")
 @click.option("--workshop", "-w", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="A workshop.yml: its sessions, agenda and contacts; the pack goes to build/<date-title>/ plus a .zip.")
 @click.option("--pdf/--no-pdf", default=None, help="Also render PDFs (default: when WeasyPrint is installed).")
