@@ -43,12 +43,16 @@ def _kernel_manager():
 def stop_kernels() -> None:
     """Kill every kernel a build is running (from any thread): their sessions then fail at once."""
     for km in list(_kernels):
-        pid = getattr(km.provisioner, "pid", None) if km.provisioner else None
-        if pid:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        _kill(km)
+
+
+def _kill(km) -> None:
+    pid = getattr(km.provisioner, "pid", None) if km.provisioner else None
+    if pid:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def _describe(nb, index: int | None) -> str:
@@ -98,10 +102,5 @@ def _shut_down(km) -> None:
         if km.has_kernel:
             run_sync(km.shutdown_kernel)(now=True)
     except Exception:  # noqa: BLE001 - already dead or half started: make sure the process is gone
-        pid = getattr(km.provisioner, "pid", None) if km.provisioner else None
-        if pid:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        _kill(km)
 
