@@ -101,33 +101,38 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-# One Chromium for the whole test session, shared by the browser test modules: Playwright's sync
-# API cannot run twice at once in one process.
+# One Playwright driver for the whole test session, shared by every browser test module: its sync
+# API cannot start twice in one process (nor while one is running), so no module starts its own.
 @pytest.fixture(scope="session")
-def browser():
-    """One Chromium (a persistent context with a fresh profile) for the whole test session."""
-    from playwright.sync_api import sync_playwright
+def playwright_driver():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as driver:
+        yield driver
 
+
+# One Chromium for the whole test session, shared by the browser test modules.
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    """One Chromium (a persistent context with a fresh profile) for the whole test session."""
     from browser_support import CHROMIUM_ARGS, NO_CHROMIUM, find_chromium, in_ci
 
-    with sync_playwright() as playwright:
-        executable, how = find_chromium(playwright)
-        if executable is None:
-            message = f"{NO_CHROMIUM} ({how})"
-            if in_ci():
-                pytest.fail(f"BROWSER TESTS CANNOT RUN and CI requires them: {message}", pytrace=False)
-            pytest.skip(f"BROWSER TESTS SKIPPED: {message}")
-        with tempfile.TemporaryDirectory(prefix="dpskit-chromium-") as profile:
-            context = playwright.chromium.launch_persistent_context(
-                profile,
-                executable_path=executable,
-                headless=True,
-                args=CHROMIUM_ARGS,
-                viewport={"width": 1280, "height": 800},
-                locale="en-US",
-            )
-            context.set_default_timeout(10_000)
-            try:
-                yield context
-            finally:
-                context.close()
+    executable, how = find_chromium(playwright_driver)
+    if executable is None:
+        message = f"{NO_CHROMIUM} ({how})"
+        if in_ci():
+            pytest.fail(f"BROWSER TESTS CANNOT RUN and CI requires them: {message}", pytrace=False)
+        pytest.skip(f"BROWSER TESTS SKIPPED: {message}")
+    with tempfile.TemporaryDirectory(prefix="dpskit-chromium-") as profile:
+        context = playwright_driver.chromium.launch_persistent_context(
+            profile,
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 800},
+            locale="en-US",
+        )
+        context.set_default_timeout(10_000)
+        try:
+            yield context
+        finally:
+            context.close()

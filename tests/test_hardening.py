@@ -3,6 +3,7 @@ workshop value smuggles in, never hangs, and answers every mistake with a messag
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import http.server
 import json
@@ -643,13 +644,12 @@ def test_fuzz_content_files_give_errors_not_exceptions(fuzz_root, file, cut, jun
 # --------------------------------------------------------------------------- CSP in a real browser
 
 
-def test_slides_csp_blocks_other_hosts_and_the_speaker_view_still_works(mini_build, tmp_path):
+def test_slides_csp_blocks_other_hosts_and_the_speaker_view_still_works(mini_build, tmp_path, playwright_driver):
     """Slides carry a CSP: an image from another host (here: a second local port, as a stand-in)
     is refused by Chromium, and the speaker view (popup and its previews of the deck) still works,
     from file:// and from a local server."""
     from browser_support import CHROMIUM_ARGS, NO_CHROMIUM, PageLog, StaticServer, find_chromium, in_ci
 
-    playwright_api = pytest.importorskip("playwright.sync_api")
     deck_text = (mini_build / "slides/01-mini.slides.html").read_text()
     assert "Content-Security-Policy" in deck_text and "default-src 'none'" in deck_text
     site = tmp_path / "site"
@@ -673,7 +673,7 @@ def test_slides_csp_blocks_other_hosts_and_the_speaker_view_still_works(mini_bui
     deck.write_text(f'{head}<img src="{tracker}" alt="t"></body>{tail}')
     server = StaticServer(site)
     try:
-        with playwright_api.sync_playwright() as playwright:
+        with contextlib.nullcontext(playwright_driver) as playwright:  # the session's one driver
             executable, how = find_chromium(playwright)
             if executable is None:
                 (pytest.fail if in_ci() else pytest.skip)(f"{NO_CHROMIUM} ({how})")

@@ -76,15 +76,12 @@ def pack(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        executable, how = find_chromium(playwright)
-        _need(executable is not None, f"{NO_CHROMIUM} ({how})")
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(playwright_driver):
+    executable, how = find_chromium(playwright_driver)
+    _need(executable is not None, f"{NO_CHROMIUM} ({how})")
+    browser = playwright_driver.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 def _server(pack, lab: bool):

@@ -21,25 +21,22 @@ WIDE = """() => { const d = document.documentElement;
 
 
 @pytest.fixture(scope="module")
-def phone():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        executable, how = find_chromium(playwright)
-        if executable is None:
-            message = f"{NO_CHROMIUM} ({how}); 360 px layouts were NOT checked"
-            if in_ci():
-                pytest.fail(message, pytrace=False)
-            pytest.skip(message)
-        with tempfile.TemporaryDirectory(prefix="dpskit-chromium-") as profile:
-            context = playwright.chromium.launch_persistent_context(
-                profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS,
-                viewport={"width": WIDTH, "height": 740}, is_mobile=True, device_scale_factor=2)
-            context.set_default_timeout(15_000)
-            try:
-                yield context.new_page()
-            finally:
-                context.close()
+def phone(playwright_driver):
+    executable, how = find_chromium(playwright_driver)
+    if executable is None:
+        message = f"{NO_CHROMIUM} ({how}); 360 px layouts were NOT checked"
+        if in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    with tempfile.TemporaryDirectory(prefix="dpskit-chromium-") as profile:
+        context = playwright_driver.chromium.launch_persistent_context(
+            profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": WIDTH, "height": 740}, is_mobile=True, device_scale_factor=2)
+        context.set_default_timeout(15_000)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
 
 
 def test_every_page_fits_360_px(workshop_packs, phone):

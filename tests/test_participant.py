@@ -5,6 +5,7 @@ outside, JupyterLab gets the settings that keep it quiet, and the pack cannot be
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import re
 from pathlib import Path
@@ -74,6 +75,12 @@ def test_private_environment_keeps_nothing_outside_its_folder(tmp_path, monkeypa
     assert "HistoryManager.enabled = False" in (tmp_path / "ipython/profile_default/ipython_kernel_config.py").read_text()
 
 
+def run(coroutine):
+    """asyncio.run in a thread of its own: the session's Playwright driver keeps a loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_read_only_contents_manager_refuses_to_write(tmp_path):
     from tornado.web import HTTPError
 
@@ -82,10 +89,10 @@ def test_read_only_contents_manager_refuses_to_write(tmp_path):
     (tmp_path / "a.txt").write_text("as built")
     manager = ReadOnlyContentsManager(root_dir=str(tmp_path))
     with pytest.raises(HTTPError):
-        asyncio.run(manager.save({"type": "file", "format": "text", "content": "changed"}, "a.txt"))
+        run(manager.save({"type": "file", "format": "text", "content": "changed"}, "a.txt"))
     with pytest.raises(HTTPError):
-        asyncio.run(manager.delete_file("a.txt"))
-    asyncio.run(manager.create_checkpoint("a.txt"))
+        run(manager.delete_file("a.txt"))
+    run(manager.create_checkpoint("a.txt"))
     assert (tmp_path / "a.txt").read_text() == "as built" and sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
 
 

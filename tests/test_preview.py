@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import tempfile
@@ -121,13 +122,11 @@ def wait_for_version(page, version: str, timeout: float = 120) -> None:
     raise AssertionError(f"the page never showed build {version}")
 
 
-def test_in_chromium_a_deck_reloads_on_the_same_slide_and_shows_problems(live, mini_root):
+def test_in_chromium_a_deck_reloads_on_the_same_slide_and_shows_problems(live, mini_root, playwright_driver):
     """The real client: the page reloads itself, keeps its slide, and asks only this server."""
-    pytest.importorskip("playwright")
     from browser_support import CHROMIUM_ARGS, NO_CHROMIUM, find_chromium, in_ci, is_local
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with contextlib.nullcontext(playwright_driver) as playwright:  # the session's one driver
         executable, how = find_chromium(playwright)
         if executable is None:
             if in_ci():

@@ -291,7 +291,9 @@ class Dependencies:
         if rel.startswith("materials/sample-"):
             return digest(common)
         if rel.startswith("worksheets/chapter-defense-plan"):
-            return digest(common, plain(content.scripts))
+            from .defense_plan import SCRIPTS
+
+            return digest(common, [plain(content.scripts.get(sid)) for sid in SCRIPTS])
         if rel == "agenda.csv":
             return digest(common, [s.meta for s in selected])
         # the landing page lists every other output (with page counts); a page this module
