@@ -192,13 +192,11 @@ HOSTILE = {
 }
 
 
-@pytest.fixture(scope="module")
-def hostile_pack(tmp_path_factory):
-    """A workshop pack, PDFs included, whose contacts and venue try every trick; a local HTTP server
-    counts what anything fetches."""
+def counting_server() -> tuple[http.server.ThreadingHTTPServer, list[str]]:
+    """A local server that answers 404 and notes every path asked of it: whatever reaches it leaked."""
     hits: list[str] = []
 
-    class Handler(http.server.BaseHTTPRequestHandler):
+    class Counting(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - stdlib name
             hits.append(self.path)
             self.send_response(404)
@@ -207,8 +205,16 @@ def hostile_pack(tmp_path_factory):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, hits
+
+
+@pytest.fixture(scope="module")
+def hostile_pack(tmp_path_factory):
+    """A workshop pack, PDFs included, whose contacts and venue try every trick; a local HTTP server
+    counts what anything fetches."""
+    server, hits = counting_server()
     root = tmp_path_factory.mktemp("hostile") / "mini"
     shutil.copytree(FIXTURES / "mini", root, ignore=shutil.ignore_patterns(".dpskit-cache", "build"))
     secret = root.parent / "secret.txt"
@@ -654,19 +660,7 @@ def test_slides_csp_blocks_other_hosts_and_the_speaker_view_still_works(mini_bui
     assert "Content-Security-Policy" in deck_text and "default-src 'none'" in deck_text
     site = tmp_path / "site"
     shutil.copytree(mini_build, site)
-    hits: list[str] = []
-
-    class Counting(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - stdlib name
-            hits.append(self.path)
-            self.send_response(404)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)  # "another host": an origin the deck must not reach
-    threading.Thread(target=other.serve_forever, daemon=True).start()
+    other, hits = counting_server()  # "another host": an origin the deck must not reach
     tracker = f"http://127.0.0.1:{other.server_port}/tracker.png"
     deck = site / "slides/01-mini.slides.html"
     head, tail = deck_text.rsplit("</body>", 1)
