@@ -117,7 +117,7 @@ def test_out_replaces_its_own_output_and_an_empty_folder(mini_root, tmp_path):
 def test_a_folder_holding_other_packs_is_not_replaced(mini_root):
     pack = build(mini_root, formats=["handout"], pdf=False, workshop=mini_root / "workshop.yml")
     with pytest.raises(OutputError, match=f"holds other builds \\({pack.out.name}, {pack.out.name}-participant\\)"):
-        build(mini_root, formats=["handout"], pdf=False)  # the default output, build/, holds the pack
+        build(mini_root, mini_root / "build", formats=["handout"], pdf=False)  # --out build/: it holds the pack
     assert (pack.out / "index.html").is_file() and pack.archive.is_file()
 
 
@@ -389,12 +389,12 @@ def test_a_damaged_cache_entry_is_discarded_with_a_note(mini_root):
     build(mini_root, formats=["handout"], pdf=False)
     [cached] = (mini_root / ".dpskit-cache" / "executed").glob("01-mini-*.ipynb")
     cached.write_text('{"cells": [ broken')
-    (mini_root / "build" / "handouts/01-mini.handout.html").unlink()
+    (mini_root / "build/all/handouts/01-mini.handout.html").unlink()
     result = build(mini_root, formats=["handout"], pdf=False)
     assert result.executed == ["01-mini"]
     [note] = [w for w in result.warnings if "damaged cache entry" in w]
     assert cached.name in note and "\n" not in note
-    assert (mini_root / "build" / "handouts/01-mini.handout.html").is_file()
+    assert (mini_root / "build/all/handouts/01-mini.handout.html").is_file()
 
 
 # --------------------------------------------------------------------------- YAML and CSV
