@@ -67,8 +67,10 @@ def _report_errors(errors) -> None:
               help="Warn about sources reviewed longer ago than this (default: curriculum.yml source_max_age_months, or 12).")
 @click.option("--layout", is_flag=True,
               help="Also build the slides and measure every slide in Chromium at 1280x720 (needs Chromium and dpskit[browser]).")
+@click.option("--language", "-l", default=None, metavar="CODE",
+              help="Also report the content translation into this language (locale/<CODE>/): translated, fuzzy, missing.")
 @click.pass_obj
-def check(root: Path | None, workshop: Path | None, source_age: int | None, layout: bool) -> None:
+def check(root: Path | None, workshop: Path | None, source_age: int | None, layout: bool, language: str | None) -> None:
     """Validate curriculum.yml, data/ and every session notebook; list every problem."""
     from .content import InvalidContent, load_content
     from .content.review import review_warnings
@@ -96,6 +98,46 @@ def check(root: Path | None, workshop: Path | None, source_age: int | None, layo
         click.echo(f"OK: {workshop.name}: {len(plan.sessions)} sessions, {plan.start}–{summary.ends}, {summary.total} minutes.")
     if layout:
         _check_layout(content.root)
+    if language is not None and not _report_translation(content.root, language):
+        sys.exit(1)
+
+
+def _report_translation(root: Path, language: str) -> bool:
+    """Print translated / fuzzy / missing per catalogue; True when every message is translated."""
+    from .catalogs import AWAITING_REVIEW, coverage
+
+    report = coverage(root, language)
+    width = max(len(c.name) for c in report)
+    click.echo(f"Content translation into {language!r} (locale/{language}/):")
+    for c in report:
+        stale = "  (stale: run dpskit translate update)" if c.stale else ""
+        click.echo(f"  {c.name:<{width}}  {c.translated:4} translated  {c.fuzzy:4} fuzzy  {c.missing:4} missing  of {c.total}{stale}")
+        for problem in c.problems:
+            click.secho(f"  {problem}", fg="red", err=True)
+    translated, fuzzy, missing = (sum(getattr(c, k) for c in report) for k in ("translated", "fuzzy", "missing"))
+    total = translated + fuzzy + missing
+    click.echo(f"  total: {translated}/{total} translated ({100 * translated / max(total, 1):.1f} %), {fuzzy} fuzzy, {missing} missing")
+    if any(c.review in ("", AWAITING_REVIEW) for c in report):
+        click.echo("  review: community translation, awaiting review by a native-speaking trainer")
+    return fuzzy == 0 and missing == 0 and not any(c.problems for c in report)
+
+
+@cli.group()
+def translate() -> None:
+    """Content translations: gettext catalogues under locale/<language>/, English is the source."""
+
+
+@translate.command("update")
+@click.option("--language", "-l", required=True, metavar="CODE", help="Language code, e.g. es.")
+@click.pass_obj
+def translate_update(root: Path | None, language: str) -> None:
+    """Extract every translatable string from the English and merge it into locale/<CODE>/: translations
+    are kept, changed English marks them fuzzy, new strings come in empty, removed ones become obsolete."""
+    from .catalogs import update
+
+    root = _project_root(root)
+    written = update(root, language)
+    click.echo(f"Updated {len(written)} catalogue(s) in locale/{language}/" + (f": {', '.join(written)}" if written else " (all up to date)"))
 
 
 def _check_layout(root: Path) -> None:

@@ -1,0 +1,411 @@
+"""Content translations as gettext catalogues: English is the source, `locale/<lang>/` holds the
+translations. One walk over the English sources yields every translatable message with a stable
+context (`<file>#<id path>`); the same walk applies the translations at build time, so extraction
+and application can never disagree about what a message is."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+LOCALE = "locale"
+REVIEW_HEADER = "X-Review-Status"
+AWAITING_REVIEW = "community translation, awaiting review by a native-speaking trainer"
+
+# YAML keys whose text people read. Everything else (ids, urls, dates, enums, script and source ids)
+# stays as it is. A string value is one message; a list of strings is one message per item.
+TRANSLATABLE_KEYS = frozenset({
+    "title", "subtitle", "summary", "prompt", "text", "feedback", "explanation", "talking_points",
+    "situation", "facilitator", "debrief", "consequence", "say", "when", "why", "short", "label",
+    "limits", "after", "note", "objectives", "key_points", "preparation", "materials",
+})
+# Keys of TRANSLATABLE_KEYS that a file keeps in English: a source keeps its English title, and its
+# note is a reviewer's note that no pack shows, except a [DATED] note ("check before teaching").
+KEPT_IN_ENGLISH = {"data/sources.yaml": frozenset({"title"})}
+SHOWN_ONLY_WHEN = {("data/sources.yaml", "note"): lambda text: text.startswith("[DATED]")}
+CSV_COLUMNS = {"data/glossary.csv": ("term", ("term", "definition")),
+               "data/timeline.csv": ("date", ("event", "actors"))}
+SHARED_FILES = ("curriculum.yml", "data/scripts.yaml", "data/pocket_card.yaml", "data/disclaimer.yaml",
+                "data/sources.yaml", "data/glossary.csv", "data/timeline.csv")
+
+
+@dataclass(frozen=True)
+class Message:
+    context: str
+    msgid: str
+    file: str
+    line: int
+
+
+# ---------------------------------------------------------------- the one walk, per kind of file
+
+def walk_yaml(rel: str, data: Any, translate: Callable[[str, str], str] | None = None) -> Iterator[tuple[str, tuple]]:
+    """(context, key path) of every translatable string in a parsed YAML file; with `translate`,
+    each such string is replaced in place by translate(context, english)."""
+    kept = KEPT_IN_ENGLISH.get(rel, frozenset())
+
+    def visit(node: Any, names: tuple, keys: tuple, translatable: bool) -> Iterator[tuple[str, tuple]]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from child(node, key, value, names, keys, key in TRANSLATABLE_KEYS and key not in kept)
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                yield from child(node, index, value, names, keys, translatable)
+
+    def child(parent: Any, key: Any, value: Any, names: tuple, keys: tuple, translatable: bool) -> Iterator[tuple[str, tuple]]:
+        if isinstance(key, int):
+            has_id = isinstance(value, dict) and isinstance(value.get("id"), str)
+            name = (*names[:-1], value["id"]) if has_id and names else ((value["id"],) if has_id else (*names, str(key)))
+        else:
+            name = (*names, str(key))
+        if isinstance(value, str):
+            shown = SHOWN_ONLY_WHEN.get((rel, names[-1] if isinstance(key, int) and names else key), lambda text: True)
+            if translatable and value.strip() and shown(value) and not _fixed_text(parent, key):
+                context = f"{rel}#{'/'.join(name)}"
+                yield context, (*keys, key)
+                if translate is not None:
+                    parent[key] = translate(context, value)
+        else:
+            yield from visit(value, name, (*keys, key), translatable)
+
+    yield from visit(data, (), (), False)
+
+
+def _fixed_text(parent: Any, key: Any) -> bool:
+    """A true/false question's options are the words True and False, which the tool itself shows in the
+    pack's language; they are checked as such and never translated as content."""
+    return key == "text" and isinstance(parent, dict) and "correct" in parent and parent.get("text") in ("True", "False")
+
+
+def walk_notebook(rel: str, nb: Any, translate: Callable[[str, str], str] | None = None) -> Iterator[tuple[str, str]]:
+    """(context, english) of each markdown cell (by cell id) and of the session metadata's text;
+    code cells are never translated. With `translate`, the notebook is changed in place."""
+    meta = nb.get("metadata", {}).get("dpskit")
+    if isinstance(meta, dict):
+        for context, keys in walk_yaml(f"{rel}#metadata", meta, None):
+            english = _get(meta, keys)
+            yield context.replace("#metadata#", "#metadata/"), english
+            if translate is not None:
+                _set(meta, keys, translate(context.replace("#metadata#", "#metadata/"), english))
+    for index, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        if not source.strip():
+            continue
+        context = f"{rel}#{cell.get('id') or index}"
+        yield context, source
+        if translate is not None:
+            cell["source"] = translate(context, source)
+
+
+def _get(data: Any, keys: tuple) -> Any:
+    for key in keys:
+        data = data[key]
+    return data
+
+
+def _set(data: Any, keys: tuple, value: Any) -> None:
+    _get(data, keys[:-1])[keys[-1]] = value
+
+
+@dataclass
+class GuideBlock:
+    context: str
+    english: str
+    first: int  # 0-based line range [first, last) in the guide
+    last: int
+    prefix: str  # list marker or heading marks kept in front of the translation
+
+
+def guide_blocks(rel: str, text: str) -> list[GuideBlock]:
+    """A guide split into blocks as Sphinx and Jupyter Book split documents for translation: each
+    heading, paragraph, list item and table row is one message, its soft line breaks joined."""
+    from markdown_it import MarkdownIt
+
+    lines = text.splitlines()
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    blocks: list[GuideBlock] = []
+    seen: dict[str, int] = {}
+    for index, token in enumerate(tokens):
+        if token.type == "inline" and token.map and tokens[index - 1].type in ("heading_open", "paragraph_open"):
+            first, last = tokens[index - 1].map
+            content = token.content
+        elif token.type == "tr_open" and token.map:
+            first, last = token.map
+            content = lines[first].strip()
+        else:
+            continue
+        if tokens[index - 1].type == "tr_open" or not content.strip():
+            continue
+        head = content.split("\n", 1)[0]
+        at = lines[first].find(head) if token.type == "inline" else lines[first].find(content)
+        prefix = lines[first][:at] if at >= 0 else ""
+        english = " ".join(part.strip() for part in content.split("\n"))
+        key = _slug(english)
+        seen[key] = seen.get(key, 0) + 1
+        key = key if seen[key] == 1 else f"{key}~{seen[key]}"
+        blocks.append(GuideBlock(f"{rel}#{key}", english, first, last, prefix))
+    return blocks
+
+
+def _slug(text: str, words: int = 8) -> str:
+    """A block's id: its first English words, so an edit elsewhere in the guide does not move it."""
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower())[:words]) or "block"
+
+
+def translate_guide(rel: str, text: str, translate: Callable[[str, str], str]) -> str:
+    lines = text.splitlines()
+    for block in reversed(guide_blocks(rel, text)):
+        translated = translate(block.context, block.english)
+        if translated != block.english:
+            lines[block.first:block.last] = [block.prefix + translated]
+    return "\n".join(lines) + ("\n" if text.endswith("\n") else "")
+
+
+def csv_rows(rel: str, text: str) -> Iterator[tuple[int, dict[str, str], list[tuple[str, str]]]]:
+    """(line, row, [(context, column)]) for a CSV data file; rows are keyed by their id column
+    (a glossary term, a timeline date, with ~2, ~3 for repeats)."""
+    id_column, columns = CSV_COLUMNS[rel]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    seen: dict[str, int] = {}
+    for row in reader:
+        key = (row.get(id_column) or "").strip()
+        seen[key] = seen.get(key, 0) + 1
+        key = key if seen[key] == 1 else f"{key}~{seen[key]}"
+        yield reader.line_num, row, [(f"{rel}#{key}/{column}", column) for column in columns if (row.get(column) or "").strip()]
+
+
+def translate_csv(rel: str, text: str, translate: Callable[[str, str], str]) -> str:
+    rows = list(csv_rows(rel, text))
+    if not rows:
+        return text
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=list(rows[0][1].keys()), lineterminator="\n")
+    writer.writeheader()
+    for _, row, fields in rows:
+        for context, column in fields:
+            row[column] = translate(context, row[column].strip())
+        writer.writerow(row)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- extraction
+
+def catalogue_files(root: Path) -> dict[str, list[str]]:
+    """Catalogue name (`sessions/<id>`, `scenarios/<id>`, `shared`) -> the English files it covers."""
+    from .content.yamlio import load_yaml
+
+    names: dict[str, list[str]] = {}
+    manifest = load_yaml(root / "curriculum.yml").data
+    for entry in manifest.get("sessions", []):
+        session = entry["id"]
+        files = [entry["notebook"], f"data/quizzes/{session}.yaml", f"facilitator_guides/{session}.md"]
+        names[f"sessions/{session}"] = [f for f in files if (root / f).is_file()]
+    for path in sorted((root / "data" / "scenarios").glob("*.yaml")):
+        names[f"scenarios/{path.stem}"] = [path.relative_to(root).as_posix()]
+    names["shared"] = [f for f in SHARED_FILES if (root / f).is_file()]
+    return names
+
+
+def file_messages(root: Path, rel: str) -> list[Message]:
+    """Every translatable message of one English file, in file order."""
+    from .content.yamlio import load_yaml
+
+    path = root / rel
+    if rel.endswith(".ipynb"):
+        text = path.read_text(encoding="utf-8")
+        nb = json.loads(text)
+        return [Message(context, english, rel, _line_of_cell(text, context.split("#", 1)[1]))
+                for context, english in walk_notebook(rel, nb)]
+    if rel.endswith(".md"):
+        return [Message(b.context, b.english, rel, b.first + 1) for b in guide_blocks(rel, path.read_text(encoding="utf-8-sig"))]
+    if rel.endswith(".csv"):
+        return [Message(context, row[column].strip(), rel, line)
+                for line, row, fields in csv_rows(rel, path.read_text(encoding="utf-8-sig")) for context, column in fields]
+    doc = load_yaml(path)
+    return [Message(context, _get(doc.data, keys), rel, doc.line(keys) or 1) for context, keys in walk_yaml(rel, doc.data)]
+
+
+def _line_of_cell(text: str, cell_id: str) -> int:
+    at = text.find(f'"id": "{cell_id}"')
+    if cell_id.startswith("metadata/") or at < 0:
+        at = text.find('"dpskit"')
+    return text.count("\n", 0, max(at, 0)) + 1
+
+
+def extract(root: Path) -> dict[str, list[Message]]:
+    """Catalogue name -> its messages, from the English sources under `root`."""
+    return {name: [m for rel in files for m in file_messages(root, rel)] for name, files in catalogue_files(root).items()}
+
+
+# ---------------------------------------------------------------- catalogues
+
+def catalogue_path(root: Path, language: str, name: str) -> Path:
+    return root / LOCALE / language / f"{name}.po"
+
+
+def _catalogue_class():
+    from babel.messages.catalog import Catalog
+
+    class ContentCatalogue(Catalog):
+        """Babel's Catalog keeps only the standard headers; this one also keeps the review status."""
+
+        review = ""
+
+        def _get_mime_headers(self):
+            headers = super()._get_mime_headers()
+            name, value = headers[-1]
+            return [*headers[:-1], (name, value.rstrip("\n")), (REVIEW_HEADER, f"{self.review}\n")]
+
+        def _set_mime_headers(self, headers):
+            headers = list(headers)
+            super()._set_mime_headers(headers)
+            for name, value in headers:
+                if name.lower() == REVIEW_HEADER.lower():
+                    self.review = value.strip()
+
+        mime_headers = property(_get_mime_headers, _set_mime_headers)
+
+    return ContentCatalogue
+
+
+def read_catalogue(path: Path):
+    """A catalogue as Babel reads it (read_po's own steps, with a catalogue that keeps the review header)."""
+    from babel.messages.pofile import PoFileParser
+
+    catalogue = _catalogue_class()()
+    with path.open("rb") as handle:
+        PoFileParser(catalogue, ignore_obsolete=False, abort_invalid=True).parse(handle)
+    return catalogue
+
+
+def _new_catalogue(language: str, name: str, old: Any):
+    import datetime as dt
+
+    now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+    catalogue = _catalogue_class()(locale=language, project=f"dpskit content: {name}", version="1",
+                        copyright_holder="Defend Peoples' Struggle", msgid_bugs_address="see README.md, Translating",
+                        last_translator=getattr(old, "last_translator", None) or "dpskit translators",
+                        creation_date=getattr(old, "creation_date", None) or now,
+                        revision_date=getattr(old, "revision_date", None) or now,
+                        language_team=f"{language} <dpskit translators>", fuzzy=False)
+    catalogue.header_comment = (f"# {name}: dpskit content in {language}. English is the source; regenerate with\n"
+                                f"# `dpskit translate update --language {language}` and translate only the msgstr.")
+    return catalogue
+
+
+def review_status(catalogue: Any) -> str:
+    return getattr(catalogue, "review", "")
+
+
+def merge(language: str, name: str, messages: list[Message], old: Any) -> Any:
+    """The catalogue for `messages`, keeping every translation of `old` (a Babel catalogue or None):
+    same context and English -> kept; English changed -> kept, fuzzy, previous English recorded;
+    new -> empty; gone -> obsolete. Keyed by context only, never by similar-looking English."""
+    from babel.messages.catalog import Message as PoMessage
+
+    catalogue = _new_catalogue(language, name, old)
+    catalogue.review = (review_status(old) if old is not None else "") or AWAITING_REVIEW
+    previous: dict[str, Any] = {}
+    if old is not None:
+        for message in [*old.obsolete.values(), *old]:
+            if message.id and message.context:
+                previous[message.context] = message
+    for m in messages:
+        entry = PoMessage(m.msgid, "", locations=[(m.file, m.line)], context=m.context)
+        was = previous.pop(m.context, None)
+        if was is not None and was.string:
+            entry.string = was.string
+            entry.user_comments = list(was.user_comments)
+            if was.id != m.msgid:
+                entry.flags.add("fuzzy")
+                entry.previous_id = [was.previous_id[0] if "fuzzy" in was.flags and was.previous_id else was.id]
+            elif "fuzzy" in was.flags:
+                entry.flags.add("fuzzy")
+                entry.previous_id = list(was.previous_id)
+        catalogue[m.msgid] = entry
+    for context, was in previous.items():
+        if was.string:  # a translation is never dropped; an empty entry has nothing to keep
+            was.locations = []
+            catalogue.obsolete[(was.id, context)] = was
+    return catalogue
+
+
+def write_catalogue(path: Path, catalogue: Any) -> bool:
+    """Write when the text changes; True when it did."""
+    from babel.messages.pofile import write_po
+
+    out = io.BytesIO()
+    write_po(out, catalogue, width=0, include_previous=True, sort_output=False)
+    data = out.getvalue()
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
+def update(root: Path, language: str) -> list[str]:
+    """Regenerate every catalogue of `language` from the English and merge; the names written."""
+    written = []
+    for name, messages in extract(root).items():
+        path = catalogue_path(root, language, name)
+        old = read_catalogue(path) if path.is_file() else None
+        if write_catalogue(path, merge(language, name, messages, old)):
+            written.append(name)
+    return written
+
+
+@dataclass
+class Coverage:
+    name: str
+    translated: int = 0
+    fuzzy: int = 0
+    missing: int = 0
+    stale: bool = False  # the catalogue differs from what `translate update` would write
+    review: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.missing
+
+
+def coverage(root: Path, language: str) -> list[Coverage]:
+    """Translated / fuzzy / missing per catalogue, judged against the English as it is now: a
+    translation of English that has since changed counts as fuzzy even before an update."""
+    report = []
+    for name, messages in extract(root).items():
+        result = Coverage(name)
+        path = catalogue_path(root, language, name)
+        try:
+            catalogue = read_catalogue(path) if path.is_file() else None
+        except Exception as exc:  # Babel raises several types for a broken file
+            result.problems.append(f"{path.relative_to(root)}: not a readable catalogue: {exc}")
+            catalogue = None
+        by_context = {m.context: m for m in catalogue if m.id} if catalogue is not None else {}
+        result.stale = catalogue is None or set(by_context) != {m.context for m in messages}
+        result.review = review_status(catalogue) if catalogue is not None else ""
+        for m in messages:
+            entry = by_context.get(m.context)
+            if entry is None or not entry.string:
+                result.missing += 1
+            elif entry.id != m.msgid or "fuzzy" in entry.flags:
+                result.fuzzy += 1
+                result.stale = result.stale or entry.id != m.msgid
+            else:
+                result.translated += 1
+        report.append(result)
+    return report
+
+
+def languages(root: Path) -> list[str]:
+    """The languages shipped as content catalogues (folders under locale/)."""
+    folder = root / LOCALE
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
