@@ -9,7 +9,7 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 # Reinstall when the package definition or the installed templates change.
 INSTALL_INPUTS := pyproject.toml $(wildcard export/templates/*/* export/voila/templates/*/* export/jupyterlab/*/*)
 
-.PHONY: workshop test check lab participant bench clean
+.PHONY: workshop test check lab participant bench clean messages
 
 WORKSHOP ?= workshop.yml
 
@@ -54,6 +54,13 @@ $(VENV)/.installed-runtime: $(INSTALL_INPUTS) | $(BIN)/python
 $(VENV)/.installed-test: $(INSTALL_INPUTS) | $(BIN)/python
 	$(PIP) install -e ".[pdf,test,browser,live]"
 	@touch $@ $(VENV)/.installed-runtime $(VENV)/.installed-live
+
+# The interface strings (Python, templates; babel.cfg says where): extract, then merge into every
+# src/dpskit/locale/<language>/LC_MESSAGES/dpskit.po. Translators edit the .po; dpskit compiles it when used.
+messages: $(VENV)/.installed-runtime
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-wrap --sort-by-file --project=dpskit \
+	  --copyright-holder="Defend Peoples' Struggle" --omit-header -o src/dpskit/locale/dpskit.pot .
+	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching -i src/dpskit/locale/dpskit.pot -d src/dpskit/locale -D dpskit
 
 clean:
 	rm -rf build .dpskit-cache

@@ -7,7 +7,7 @@ import re
 
 from .content import Content
 from .exporters.context import build_date
-from .i18n import _
+from .i18n import _, language
 from .render import asset, environment
 
 
@@ -115,7 +115,7 @@ SAMPLES = {
 def render_samples(content: Content, kind: str, paper: str = "letter") -> str:
     documents, title, help_text = SAMPLES[kind]
     return environment().get_template("samples.html.j2").render(
-        content=content, paper=paper, language=content.language, documents=documents(), title=title(), help=help_text())
+        content=content, paper=paper, language=language(), documents=documents(), title=title(), help=help_text())
 
 
 # Words in a session's `materials` -> the file in this pack that provides it.
@@ -154,7 +154,7 @@ def render_before_the_day(content: Content, sessions, plan, files, plan_rows, bl
 
     files = set(files)
     return environment().get_template("before_the_day.html.j2").render(
-        content=content, plan=plan, contact_labels=CONTACT_LABELS, blanks=blanks, plan_rows=plan_rows,
+        content=content, plan=plan, language=language(), contact_labels=CONTACT_LABELS, blanks=blanks, plan_rows=plan_rows,
         participants=plan.participants, prefix="",
         sessions=[{"session": s, "materials": session_materials(s, files),
                    "backup": f"slides/{s.id}.slides.pdf" if f"slides/{s.id}.slides.pdf" in files else None} for s in sessions],

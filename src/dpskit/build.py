@@ -57,22 +57,37 @@ def build(
     pdf: bool | None = None,
     use_cache: bool = True,
     timeout: int | None = None,
+    language: str | None = None,
     on_progress: Callable[[str, str], None] | None = None,
 ) -> BuildResult:
     """Build into a temporary folder and move it into place only when everything worked,
     so a failure leaves the previous build untouched. With a workshop file, the pack goes to
-    build/<workshop-slug>/ with an agenda, the workshop's contacts and a .zip beside it."""
-    from .deps import Dependencies
-    from .pdf import weasyprint_available
+    build/<workshop-slug>/ with an agenda, the workshop's contacts and a .zip beside it.
+    Every page speaks `language`, else the workshop's `language:`, else the curriculum's."""
+    from .i18n import using
 
     started = time.perf_counter()
     content = load_valid_content(root)
-    result = BuildResult(out=Path())
-    plan, frame, timing = None, None, []
+    plan, warnings = None, []
     if workshop is not None:
-        from .workshop import agenda, agenda_warnings, load_workshop, summarize_agenda
+        from .workshop import load_workshop
 
         plan, warnings = load_workshop(Path(workshop), content)
+    with using(language or (plan.language if plan else content.language)):
+        result = _build(content, plan, warnings, out, sessions, formats, pdf, use_cache, timeout, on_progress)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build(content, plan, warnings, out, sessions, formats, pdf, use_cache, timeout, on_progress) -> BuildResult:
+    from .deps import Dependencies
+    from .pdf import weasyprint_available
+
+    result = BuildResult(out=Path())
+    frame, timing = None, []
+    if plan is not None:
+        from .workshop import agenda, agenda_warnings, summarize_agenda
+
         frame = agenda(plan, content)
         timing = agenda_warnings(summarize_agenda(frame, plan), plan)
         result.warnings += warnings + timing
@@ -103,7 +118,6 @@ def build(
     with locked(out):
         _build_into(out, content, selected, formats, pdf, plan, frame, timing, settings, deps, agendas, keyed,
                     use_cache, timeout, report, result)
-    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -320,7 +334,9 @@ class _SessionRenderer:
 def _footer(content: Content, plan) -> str:
     hotline = (plan.contacts.get("legal_hotline") if plan else "") or "________"
     short = content.disclaimer.short if content.disclaimer else ""
-    return f"{short} Legal hotline: {hotline}"
+    from .i18n import _
+
+    return f"{short} {_('Legal hotline')}: {hotline}"
 
 
 def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame, result):

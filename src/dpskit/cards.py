@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from .content import Content
 from .exporters.context import build_date
+from .i18n import language
 from .render import environment
 
 CARDS_PER_SHEET = 8  # 2 columns x 4 rows of 85.6 x 54 mm fit both Letter and A4
@@ -24,14 +25,14 @@ def render_pocket_card(content: Content, contacts: dict[str, str] | None = None,
         disclaimer=content.disclaimer,
         count=CARDS_PER_SHEET,
         paper=paper,
-        language=content.language,
+        language=language(),
         build_date=build_date(),
     )
 
 
 def _page(template: str, content: Content, paper: str, **values) -> str:
     return environment().get_template(template).render(
-        content=content, paper=paper, language=content.language, disclaimer=content.disclaimer, build_date=build_date(), **values)
+        content=content, paper=paper, language=language(), disclaimer=content.disclaimer, build_date=build_date(), **values)
 
 
 def scenario_cards(content: Content, session_ids) -> list[dict]:

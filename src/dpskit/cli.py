@@ -169,8 +169,10 @@ def _check_layout(root: Path) -> None:
 @click.option("--timeout", type=click.IntRange(min=1), default=None, metavar="SECONDS",
               help="Stop a session whose cell runs longer than this (default: 180).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only problems.")
+@click.option("--language", "-l", default=None, metavar="CODE",
+              help="Build in this language, e.g. es (default: the workshop's language:, else the curriculum's).")
 @click.pass_obj
-def build(root: Path | None, sessions, formats, out, workshop, pdf, no_cache, timeout, quiet) -> None:
+def build(root: Path | None, sessions, formats, out, workshop, pdf, no_cache, timeout, quiet, language) -> None:
     """Check the content, execute each session once and write every format plus index.html."""
     from .build import build as run_build
     from .content import InvalidContent
@@ -184,7 +186,7 @@ def build(root: Path | None, sessions, formats, out, workshop, pdf, no_cache, ti
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # over a file-size limit, a write fails with EFBIG instead of killing us
     try:
         options = {"sessions": sessions, "formats": formats, "workshop": workshop, "pdf": pdf, "use_cache": not no_cache,
-                   "timeout": timeout}
+                   "timeout": timeout, "language": language}
         result = run_build(root, out, **options) if quiet else _build_with_progress(run_build, root, out, options)
     except InvalidContent as exc:
         _report_errors(exc.errors)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .content import Content
 from .exporters.context import build_date
-from .i18n import _
+from .i18n import _, language
 from .render import environment
 
 SCRIPTS = ("hotline-report", "chapter-statement")  # printed word for word when the curriculum has them
@@ -44,10 +44,10 @@ def render_defense_plan(content: Content, plan=None, paper: str = "letter") -> s
     from .workshop import CONTACT_LABELS
 
     contacts = dict(plan.contacts) if plan is not None else {}
-    known = [{"label": label, "value": (contacts.get(key) or "").strip()} for key, label in CONTACT_LABELS.items()]
+    known = [{"label": _(label), "value": (contacts.get(key) or "").strip()} for key, label in CONTACT_LABELS.items()]
     extra = [_("Immigration lawyer"), _("Community bail fund"), _("Where we request legal observers and a jail hotline")]
     return environment().get_template("defense_plan.html.j2").render(
-        content=content, paper=paper, language=content.language,
+        content=content, paper=paper, language=language(),
         title=_("Chapter defense plan"),
         chapter=(getattr(plan, "chapter", "") or "").strip() if plan is not None else "",
         contacts=known + [{"label": label, "value": ""} for label in extra],

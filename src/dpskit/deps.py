@@ -30,6 +30,7 @@ import nbformat.reader
 from . import __version__
 from .content import CITATION, Content
 from .content.loader import PLACEHOLDER
+from .i18n import language
 
 EVERYTHING = ("*",)  # the dependency of a session nothing could record
 LIBRARIES = ("nbconvert", "nbformat", "ipython", "ipywidgets", "jinja2", "mistune", "matplotlib", "pandas", "sphinx-revealjs")
@@ -179,7 +180,7 @@ class Dependencies:
 
     def _key(self, session, uses) -> str:
         values = [(dep, value_of(self.content, dep)) for dep in sorted(uses)]
-        return digest("execute", self.source(session)[0], code_digest(), values)
+        return digest("execute", self.source(session)[0], code_digest(), language(), values)
 
     def execution_key(self, session) -> str | None:
         if session.id not in self.keys:
@@ -245,7 +246,7 @@ class Dependencies:
         workshop = workshop or {}
         content = self.content
         inputs = [
-            code_digest(), None if fmt in SOURCE_FORMATS else self.templates, content.title, content.license, content.language,
+            code_digest(), language(), None if fmt in SOURCE_FORMATS else self.templates, content.title, content.license, content.language,
             plain(content.disclaimer), plain(content.glossary),
             {sid: plain(content.sources.get(sid)) for sid in sorted(set(CITATION.findall(text)))},
             {f"{kind}:{name}": (workshop.get("contacts") or {}).get(name) if kind == "contact" else workshop.get(name)
@@ -273,7 +274,7 @@ class Dependencies:
         the outputs so far (the landing pages list their pages, with page counts)."""
         content, workshop = self.content, settings.get("workshop") or {}
         chosen = [s.id for s in selected]
-        common = [rel, code_digest(), content.title, content.license, content.language, plain(content.disclaimer),
+        common = [rel, code_digest(), language(), content.title, content.license, content.language, plain(content.disclaimer),
                   workshop, settings.get("pdf"), settings.get("formats"), chosen]
         if rel.startswith("cards/pocket-card"):
             card = content.pocket_card

@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 
 from .content import Content
+from .i18n import language
 
 
 class SessionExecutionError(Exception):
@@ -78,7 +79,8 @@ def execute_notebook(notebook: Path, content: Content, *, session_id: str, timeo
     )
     _kernels.add(km)
     try:
-        client.execute(stderr=subprocess.DEVNULL)  # the kernel's own start-up chatter is not ours to show
+        # the kernel's own start-up chatter is not ours to show; its widgets speak the build's language
+        client.execute(stderr=subprocess.DEVNULL, env={**os.environ, "DPSKIT_LANGUAGE": language()})
     except CellExecutionError as exc:
         index = next((i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
         raise SessionExecutionError(f"session {session_id}: {_describe(nb, index)} raised {exc.ename}: {exc.evalue}") from None

@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from .content import Content
 from .exporters.context import build_date
-from .i18n import _
+from .i18n import _, language
 from .packs import DEFENSE_PLAN, PDF_OF, POCKET_CARD, output_path
 from .render import asset, environment, page_style, quiz_payload, render_quiz
 
@@ -78,7 +78,7 @@ def render_index(content: Content, sessions, files, *, pages=None, participant: 
 
         summary, contact_labels = summarize_agenda(frame, plan), CONTACT_LABELS
     return environment().get_template("index.html.j2").render(
-        content=content, entries=entries, shared=shared_links(files, pages, participant), participant=participant,
+        content=content, language=language(), entries=entries, shared=shared_links(files, pages, participant), participant=participant,
         plan=plan, agenda=[] if frame is None else frame.to_dict("records"), summary=summary,
         contact_labels=contact_labels or {}, warnings=list(warnings), plan_rows=list(plan_rows),
         participants=plan.participants if plan else None, participant_pack=participant_pack,
@@ -95,5 +95,5 @@ def render_answer_key(content: Content, sessions) -> str:
         for session in sessions if content.bank(session.id)
     ]
     return environment().get_template("answer_key.html.j2").render(
-        content=content, banks=banks, page_css=asset("page.css"), quiz_css=page_style(), build_date=build_date(),
+        content=content, language=language(), banks=banks, page_css=asset("page.css"), quiz_css=page_style(), build_date=build_date(),
     )

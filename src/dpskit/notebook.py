@@ -1,6 +1,8 @@
 """What session notebooks call, one line per cell: quiz, score, script, timeline, disclaimer.
 
 Content is found from the notebook's folder upward (curriculum.yml), or from DPSKIT_ROOT.
+The widgets speak the content's `language:` (a pack's curriculum.yml records the build's), or
+DPSKIT_LANGUAGE when a build runs the notebook in a kernel.
 Nothing a participant does is stored or sent: the score lives in this kernel's memory.
 """
 
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .content import Content, find_root, load_valid_content
-from .i18n import _
+from .i18n import _, set_language
 from .render import SOURCES_MIMETYPE, render_disclaimer, render_script, render_table
 
 __all__ = ["quiz", "score", "script", "scenario", "poll", "timeline", "disclaimer"]
@@ -26,8 +28,11 @@ __all__ = ["quiz", "score", "script", "scenario", "poll", "timeline", "disclaime
 
 @lru_cache(maxsize=1)
 def content() -> Content:
+    """The content this kernel reads; from here on its widgets speak the content's language."""
     root = Path(os.environ["DPSKIT_ROOT"]) if os.environ.get("DPSKIT_ROOT") else find_root()
-    return load_valid_content(root, notebooks=False)  # data only: also works from a pack's copy
+    data = load_valid_content(root, notebooks=False)  # data only: also works from a pack's copy
+    set_language(os.environ.get("DPSKIT_LANGUAGE") or data.language)
+    return data
 
 
 # Set while the build runs a session's calls in its own process (see dpskit.inline):
@@ -98,6 +103,7 @@ def score():
     """The running score of every quiz checked in this notebook."""
     from .widgets import ScoreCard
 
+    _current()  # a kernel learns its language from the content before the card says anything
     return ScoreCard(_scoreboard())
 
 

@@ -81,8 +81,10 @@ def _drop(node, key: str) -> None:
 def _write_manifest(content: Content, chosen: list[str], pack: Path, notebooks: Mapping[str, str]) -> Path:
     from ruamel.yaml import YAML
 
-    manifest = {
-        "title": content.title, "license": content.license, "language": content.language,
+    from .i18n import language
+
+    manifest = {  # the build's language: the pack's notebooks speak it (see dpskit.notebook)
+        "title": content.title, "license": content.license, "language": language(),
         "sessions": [{"id": sid, "notebook": notebooks[sid]} for sid in chosen],
     }
     out = pack / MANIFEST

@@ -78,7 +78,7 @@ def private_environment(home: Path) -> dict[str, str]:
     ipython = home / "ipython" / "profile_default"
     ipython.mkdir(parents=True, exist_ok=True)
     (ipython / "ipython_kernel_config.py").write_text("c.HistoryManager.enabled = False\n")
-    env = {key: value for key, value in os.environ.items() if key != "DPSKIT_ROOT"}  # the pack's own data
+    env = {key: value for key, value in os.environ.items() if key not in ("DPSKIT_ROOT", "DPSKIT_LANGUAGE")}  # the pack's own
     return {
         **env,
         "JUPYTER_CONFIG_DIR": str(config),

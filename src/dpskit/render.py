@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Literal
 
-from .i18n import _, ngettext
+from .i18n import _, install_jinja
 
 QuizMode = Literal["interactive", "slides", "worksheet", "answer_key", "backup"]
 QUIZ_MIMETYPE = "application/vnd.dpskit.quiz+json"
@@ -30,11 +30,10 @@ def environment():
         loader=PackageLoader("dpskit", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_callables(_, ngettext, newstyle=True)
+    install_jinja(env)
     return env
 
 

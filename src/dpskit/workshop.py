@@ -15,14 +15,14 @@ from typing import Any
 
 from .content import Content, ContentError, InvalidContent
 from .content.loader import CONTACT_KEYS, _Collector
-from .i18n import _
+from .i18n import N_, _
 
-CONTACT_LABELS = {
-    "legal_hotline": "Legal hotline",
-    "nlg_chapter": "National Lawyers Guild chapter",
-    "jail_support": "Jail support",
-    "lawyer": "A lawyer we trust",
-    "chapter": "Organizing chapter",
+CONTACT_LABELS = {  # translated where shown
+    "legal_hotline": N_("Legal hotline"),
+    "nlg_chapter": N_("National Lawyers Guild chapter"),
+    "jail_support": N_("Jail support"),
+    "lawyer": N_("A lawyer we trust"),
+    "chapter": N_("Organizing chapter"),
 }
 
 

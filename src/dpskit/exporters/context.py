@@ -12,7 +12,7 @@ from traitlets import Unicode, default
 from traitlets.config import LoggingConfigurable
 
 from ..content import Content, find_root, load_valid_content
-from ..i18n import _, ngettext
+from ..i18n import N_, _, install_jinja, language
 from ..render import asset, page_script, page_style
 
 TEMPLATE_DIR_IN_CHECKOUT = Path(__file__).resolve().parents[3] / "export" / "templates"
@@ -54,12 +54,15 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
+KINDS = {"teaching": N_("teaching"), "activity": N_("activity"), "break": N_("break")}  # an agenda part's kind, as shown
+
+
 def agenda_rows(frame) -> dict[str, Any]:
     """The guide's agenda table from a frame with start, end, part, phase, kind, minutes."""
     by_kind = frame.groupby("kind")["minutes"].sum()
     return {
         "columns": [_("Clock"), _("Part"), _("ADIDS phase"), _("Kind"), _("Minutes")],
-        "rows": [[f"{r.start}–{r.end}", r.part, r.phase, _(r.kind), int(r.minutes)] for r in frame.itertuples()],
+        "rows": [[f"{r.start}–{r.end}", r.part, r.phase, _(KINDS.get(r.kind, r.kind)), int(r.minutes)] for r in frame.itertuples()],
         "teaching": int(by_kind.get("teaching", 0)),
         "activities": int(by_kind.get("activity", 0)),
         "total": int(frame["minutes"].sum()),
@@ -91,7 +94,7 @@ class ContentContextMixin(LoggingConfigurable):
             disclaimer=content.disclaimer,
             curriculum_title=content.title,
             license=content.license,
-            language=content.language,
+            language=language(),
             glossary=glossary_used(nb, content),
             agenda=context.get("agendas", {}).get(session.get("id")) or (agenda_table(session["parts"]) if session.get("parts") else None),
             build_date=context.get("build_date") or build_date(),
@@ -113,8 +116,7 @@ class ContentContextMixin(LoggingConfigurable):
 
         environment = super()._create_environment()
         environment.bytecode_cache = FileSystemBytecodeCache()
-        environment.add_extension("jinja2.ext.i18n")
-        environment.install_gettext_callables(_, ngettext, newstyle=True)
+        install_jinja(environment)
         return environment
 
     def _load_content(self, resources) -> Content:
