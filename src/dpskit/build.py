@@ -65,9 +65,11 @@ def build(
     build/<workshop-slug>/ with an agenda, the workshop's contacts and a .zip beside it.
     Every page speaks `language`, else the workshop's `language:`, else the curriculum's."""
     from .i18n import using
+    from .workshop import workshop_language
 
     started = time.perf_counter()
-    content = load_valid_content(root)
+    # the workshop's language (or --language) also decides how the content is read: through its catalogues
+    content = load_valid_content(root, language=language or (workshop_language(Path(workshop)) if workshop else None))
     plan, warnings = None, []
     if workshop is not None:
         from .workshop import load_workshop
@@ -99,6 +101,9 @@ def _build(content, plan, warnings, out, sessions, formats, pdf, use_cache, time
         check_target(participant_dir(out), content.root, companion_of=out)
     result.out = out
     selected = _select(content, sessions)
+    from .catalogs import fallback_warnings
+
+    result.warnings += fallback_warnings(content.root, content.language, [s.id for s in selected])
     formats = list(formats or FORMATS)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -145,7 +150,8 @@ def _build_into(out, content, selected, formats, pdf, plan, frame, timing, setti
         context = {"content": content, "executed": True, "workshop": settings["workshop"]}
         if plan is not None:
             context["agendas"] = agendas
-        renderer = _SessionRenderer(formats, pdf, stale, context, staging, plan, report, result)
+        renderer = _SessionRenderer(formats, pdf, stale, context, staging, plan, report, result,
+                                    source=lambda session: nbformat.from_dict(deps.source(session)[1]))
         pdf_jobs = _execute_and_render(deps, to_render, needs_run, cache_dir, timeout, renderer, result)
         pdf_jobs += _render_shared(content, selected, formats, pdf, stale, staging, plan, frame, result)
         if pdf_jobs:
@@ -292,8 +298,8 @@ def _session_agendas(frame) -> dict[str, dict[str, Any]]:
 class _SessionRenderer:
     """Every stale output of a session, from exporters made once and reused for all sessions."""
 
-    def __init__(self, formats, pdf, stale, context, staging, plan, report, result):
-        self.formats, self.pdf, self.stale, self.context = formats, pdf, stale, context
+    def __init__(self, formats, pdf, stale, context, staging, plan, report, result, source):
+        self.formats, self.pdf, self.stale, self.context, self.source = formats, pdf, stale, context, source
         self.staging, self.plan, self.report, self.result = staging, plan, report, result
         from .deps import template_dirs
 
@@ -311,7 +317,7 @@ class _SessionRenderer:
             rels = _format_outputs(fmt, session.id, self.pdf)
             if not any(rel in self.stale for rel in rels):
                 continue
-            source = nbformat.read(session.notebook, as_version=4) if fmt in SOURCE_FORMATS else executed
+            source = self.source(session) if fmt in SOURCE_FORMATS else executed  # as the build reads it (translated)
             body, _ = self.exporters[fmt].from_notebook_node(source, resources)
             target = self.staging / rels[0]
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -186,7 +186,8 @@ def translate_csv(rel: str, text: str, translate: Callable[[str, str], str]) -> 
     if not rows:
         return text
     out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=list(rows[0][1].keys()), lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=[k for k in rows[0][1] if k is not None], lineterminator="\n",
+                            extrasaction="ignore")
     writer.writeheader()
     for _, row, fields in rows:
         for context, column in fields:
@@ -228,7 +229,9 @@ def file_messages(root: Path, rel: str) -> list[Message]:
     if rel.endswith(".csv"):
         return [Message(context, row[column].strip(), rel, line)
                 for line, row, fields in csv_rows(rel, path.read_text(encoding="utf-8-sig")) for context, column in fields]
-    doc = load_yaml(path)
+    from .content.cache import cache_folder
+
+    doc = load_yaml(path, cache_folder() / "yaml")
     return [Message(context, _get(doc.data, keys), rel, doc.line(keys) or 1) for context, keys in walk_yaml(rel, doc.data)]
 
 
@@ -321,20 +324,35 @@ def merge(language: str, name: str, messages: list[Message], old: Any) -> Any:
         entry = PoMessage(m.msgid, "", locations=[(m.file, m.line)], context=m.context)
         was = previous.pop(m.context, None)
         if was is not None and was.string:
-            entry.string = was.string
-            entry.user_comments = list(was.user_comments)
+            comments, before = _previous_english(was)
+            entry.string, entry.user_comments = was.string, comments
             if was.id != m.msgid:
                 entry.flags.add("fuzzy")
-                entry.previous_id = [was.previous_id[0] if "fuzzy" in was.flags and was.previous_id else was.id]
+                entry.previous_id = [before if "fuzzy" in was.flags and before else was.id]
             elif "fuzzy" in was.flags:
                 entry.flags.add("fuzzy")
-                entry.previous_id = list(was.previous_id)
+                entry.previous_id = [before] if before else []
         catalogue[m.msgid] = entry
     for context, was in previous.items():
         if was.string:  # a translation is never dropped; an empty entry has nothing to keep
             was.locations = []
             catalogue.obsolete[(was.id, context)] = was
     return catalogue
+
+
+def _previous_english(message: Any) -> tuple[list[str], str]:
+    """(translator comments, previous English). Babel writes a fuzzy message's previous msgid as
+    `#| msgid "..."` comment lines (wrapped at spaces) but reads them back as plain comments."""
+    from babel.messages.pofile import unescape
+
+    comments = [c for c in message.user_comments if not c.startswith("|")]
+    previous = " ".join(c[1:].strip() for c in message.user_comments if c.startswith("|"))
+    if previous.startswith("msgid "):
+        try:
+            return comments, unescape(previous[len("msgid "):].strip())
+        except Exception:  # a hand-edited comment that is no longer a quoted string
+            pass
+    return comments, ""
 
 
 def write_catalogue(path: Path, catalogue: Any) -> bool:
@@ -409,3 +427,104 @@ def languages(root: Path) -> list[str]:
     """The languages shipped as content catalogues (folders under locale/)."""
     folder = root / LOCALE
     return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+# ---------------------------------------------------------------- applying translations at build time
+
+SOURCE_LANGUAGE = "en"
+
+
+class Translator:
+    """One language's catalogues as the build uses them: a message is used only when it is
+    translated, not fuzzy, and translates exactly the English the source has now; anything else
+    falls back to English (`dpskit check --language` and the build's warnings count those)."""
+
+    def __init__(self, root: Path, language: str):
+        import hashlib
+
+        self.root, self.language = root, language
+        self._entries: dict[str, tuple[str, str]] = {}
+        hasher = hashlib.sha256(language.encode())
+        folder = root / LOCALE / language
+        for path in sorted(folder.rglob("*.po")):
+            hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+            for message in read_catalogue(path):
+                if message.id and message.context and message.string and "fuzzy" not in message.flags:
+                    self._entries[message.context] = (message.id, message.string)
+        self.digest = hasher.hexdigest()
+
+    def text(self, context: str, english: str) -> str:
+        entry = self._entries.get(context)
+        return entry[1] if entry is not None and entry[0] == english else english
+
+    def yaml(self, rel: str, data: Any) -> Any:
+        for _ in walk_yaml(rel, data, self.text):
+            pass
+        return data
+
+    def notebook(self, rel: str, nb: Any) -> Any:
+        for _ in walk_notebook(rel, nb, self.text):
+            pass
+        return nb
+
+    def csv(self, rel: str, text: str) -> str:
+        return translate_csv(rel, text, self.text) if rel in CSV_COLUMNS else text
+
+    def guide(self, rel: str, text: str) -> str:
+        return translate_guide(rel, text, self.text)
+
+    def file_text(self, rel: str, text: str) -> str:
+        """A data file's text in this language (the pack's copy): YAML keeps its comments and layout."""
+        if rel.endswith(".csv"):
+            return self.csv(rel, text)
+        if rel.endswith((".yaml", ".yml")):
+            from ruamel.yaml import YAML
+
+            yaml = YAML()
+            yaml.width = 4096
+            data = yaml.load(text)
+            self.yaml(rel, data)
+            out = io.StringIO()
+            yaml.dump(data, out)
+            return out.getvalue()
+        return text
+
+
+_translators: dict[tuple[str, str], tuple[tuple, Translator]] = {}
+
+
+def translator(root: Path, language: str | None) -> Translator | None:
+    """The catalogues of `language` under `root`/locale/, or None when there is nothing to translate
+    (English, or no catalogues: a pack's own data is already in its language). Re-read when a
+    catalogue file changes."""
+    if not language or language == SOURCE_LANGUAGE:
+        return None
+    folder = Path(root) / LOCALE / language
+    if not folder.is_dir():
+        return None
+    stamp = tuple((p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.rglob("*.po")))
+    kept = _translators.get((str(root), language))
+    if kept is None or kept[0] != stamp:
+        kept = (stamp, Translator(Path(root), language))
+        _translators[(str(root), language)] = kept
+    return kept[1]
+
+
+def fallback_warnings(root: Path, language: str | None, session_ids: list[str]) -> list[str]:
+    """One line per catalogue of the chosen sessions whose fuzzy or missing strings stay English."""
+    if translator(root, language) is None:
+        return []
+    from .content.cache import cache_folder
+    from .content.yamlio import load_yaml
+
+    wanted = {"shared", *(f"sessions/{sid}" for sid in session_ids)}
+    for path in sorted((Path(root) / "data" / "scenarios").glob("*.yaml")):
+        if load_yaml(path, cache_folder() / "yaml").data.get("session") in session_ids:
+            wanted.add(f"scenarios/{path.stem}")
+    warnings = []
+    for c in coverage(root, language):
+        if c.name in wanted:
+            if c.fuzzy or c.missing:
+                warnings.append(f"{language}: {c.fuzzy + c.missing} of {c.total} strings of {c.name} stay in English "
+                                f"({c.fuzzy} fuzzy, {c.missing} missing); see dpskit check --language {language}")
+    return warnings

@@ -170,7 +170,7 @@ def _check_layout(root: Path) -> None:
               help="Stop a session whose cell runs longer than this (default: 180).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only problems.")
 @click.option("--language", "-l", default=None, metavar="CODE",
-              help="Build in this language, e.g. es (default: the workshop's language:, else the curriculum's).")
+              help="Build in this language, e.g. es, content through locale/<CODE>/ (default: the workshop's language:, else the curriculum's).")
 @click.pass_obj
 def build(root: Path | None, sessions, formats, out, workshop, pdf, no_cache, timeout, quiet, language) -> None:
     """Check the content, execute each session once and write every format plus index.html."""

@@ -153,6 +153,12 @@ class Dependencies:
         self._notebooks: dict[str, tuple[str, Any]] = {}
         self._inline = threading.Lock()  # widgets and display capture are process-wide
         self.templates = template_digest(content.root)
+        from .catalogs import translator
+
+        # a build in another language reads every text through its catalogues, and keys and
+        # caches each session apart from the English one
+        self.translator = translator(content.root, content.language)
+        self._suffix = f".{content.language}" if self.translator else ""
 
     # -- sessions ---------------------------------------------------------------------------
 
@@ -161,11 +167,15 @@ class Dependencies:
         if session.id not in self._notebooks:
             raw = session.notebook.read_bytes()
             # checked by the content loader already: no second schema validation here
-            self._notebooks[session.id] = (hashlib.sha256(raw).hexdigest(), nbformat.reader.reads(raw.decode("utf-8")))
+            nb, sha = nbformat.reader.reads(raw.decode("utf-8")), hashlib.sha256(raw).hexdigest()
+            if self.translator is not None:  # keyed on the notebook as translated: an edited translation reruns it
+                self.translator.notebook(session.notebook.relative_to(self.content.root).as_posix(), nb)
+                sha = digest("translated", sha, self.content.language, nb)
+            self._notebooks[session.id] = (sha, nb)
         return self._notebooks[session.id]
 
     def _trace_path(self, session_id: str) -> Path | None:
-        return self.traces / f"{session_id}.json" if self.traces else None
+        return self.traces / f"{session_id}{self._suffix}.json" if self.traces else None
 
     def recorded_uses(self, session) -> list[tuple[str, ...]] | None:
         """What the session read when it last executed, if its notebook and dpskit are unchanged."""
@@ -197,7 +207,7 @@ class Dependencies:
         from .inline import can_run_inline, execute_inline
 
         key = self.execution_key(session)
-        cached = cache_dir / f"{session.id}-{key[:24]}.ipynb" if cache_dir and key else None
+        cached = cache_dir / f"{session.id}{self._suffix}-{key[:24]}.ipynb" if cache_dir and key else None
         if cached is not None and cached.is_file():
             try:
                 return nbformat.read(cached, as_version=4), True
@@ -211,12 +221,12 @@ class Dependencies:
                 nb = execute_inline(nb, recorder, session_id=session.id)
             uses = recorder.used
         else:
-            nb = execute_notebook(session.notebook, self.content, session_id=session.id, timeout=timeout or DEFAULT_TIMEOUT)
+            nb = execute_notebook(session.notebook, self.content, session_id=session.id, timeout=timeout or DEFAULT_TIMEOUT, nb=nb)
             uses = {EVERYTHING}
         try:
             self._record(session, uses)
             if cache_dir is not None:
-                self._store(cache_dir, session.id, self.keys[session.id], nb)
+                self._store(cache_dir, f"{session.id}{self._suffix}", self.keys[session.id], nb)
         except OSError as exc:  # a read-only checkout or a full disk: the next build executes it again
             note(f"could not cache the executed {session.id} ({exc.strerror})")
         return nb, False
@@ -254,7 +264,10 @@ class Dependencies:
         ]
         if fmt == "guide":
             authored = content.root / "facilitator_guides" / f"{session.id}.md"
-            inputs += [authored.read_text(encoding="utf-8") if authored.is_file() else None, (agendas or {}).get(session.id)]
+            text = authored.read_text(encoding="utf-8") if authored.is_file() else None
+            if text is not None and self.translator is not None:
+                text = self.translator.guide(authored.relative_to(content.root).as_posix(), text)
+            inputs += [text, (agendas or {}).get(session.id)]
         return inputs
 
     def output_key(self, session, fmt: str, rel: str, settings: dict, agendas: dict | None) -> str | None:

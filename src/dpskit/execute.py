@@ -63,12 +63,14 @@ def _describe(nb, index: int | None) -> str:
     return f"cell {index} (id {cell.get('id')}): {cell.source.strip()[:80]!r}"
 
 
-def execute_notebook(notebook: Path, content: Content, *, session_id: str, timeout: int = DEFAULT_TIMEOUT) -> nbformat.NotebookNode:
-    """Run every cell; widget state is not stored, so exports use the static quiz HTML."""
+def execute_notebook(notebook: Path, content: Content, *, session_id: str, timeout: int = DEFAULT_TIMEOUT,
+                     nb: nbformat.NotebookNode | None = None) -> nbformat.NotebookNode:
+    """Run every cell (of `nb`, the notebook as the build reads it, when given); widget state is
+    not stored, so exports use the static quiz HTML. The kernel reads content in the build's language."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    nb = nbformat.read(notebook, as_version=4)
+    nb = nbformat.read(notebook, as_version=4) if nb is None else nb
     os.environ["DPSKIT_ROOT"] = str(content.root)
     running: dict[str, int] = {}
     km = _kernel_manager()

@@ -30,8 +30,9 @@ __all__ = ["quiz", "score", "script", "scenario", "poll", "timeline", "disclaime
 def content() -> Content:
     """The content this kernel reads; from here on its widgets speak the content's language."""
     root = Path(os.environ["DPSKIT_ROOT"]) if os.environ.get("DPSKIT_ROOT") else find_root()
-    data = load_valid_content(root, notebooks=False)  # data only: also works from a pack's copy
-    set_language(os.environ.get("DPSKIT_LANGUAGE") or data.language)
+    language = os.environ.get("DPSKIT_LANGUAGE") or None  # a build's kernel: read the content through its catalogues
+    data = load_valid_content(root, notebooks=False, language=language)  # data only: also works from a pack's copy
+    set_language(language or data.language)
     return data
 
 

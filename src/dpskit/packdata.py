@@ -25,8 +25,11 @@ def write_pack_data(content: Content, session_ids: Iterable[str], pack: Path, *,
 
     `notebooks` maps each session id to its notebook's path inside the pack (the manifest must
     point at files that exist there). Only copies and filters the build's own inputs."""
+    from .catalogs import translator
+
     chosen = list(dict.fromkeys(session_ids))
     source, target = content.root / "data", Path(pack) / "data"
+    translated = translator(content.root, content.language)  # the pack's data in the pack's language
     written: list[Path] = []
     for path in sorted(source.rglob("*")):
         if not path.is_file() or _excluded(path.relative_to(source), chosen, content):
@@ -35,8 +38,13 @@ def write_pack_data(content: Content, session_ids: Iterable[str], pack: Path, *,
         out = target / rel
         out.parent.mkdir(parents=True, exist_ok=True)
         key = FACILITATOR_ONLY.get(rel.parts[0]) if len(rel.parts) > 1 and participant else None
+        text = None
+        if translated is not None and path.suffix in (".yaml", ".csv"):
+            text = translated.file_text(path.relative_to(content.root).as_posix(), path.read_text(encoding="utf-8"))
         if key and path.suffix == ".yaml":
-            _write_without(path, out, key)
+            _write_without(text if text is not None else path.read_text(encoding="utf-8"), out, key)
+        elif text is not None:
+            out.write_text(text, encoding="utf-8")
         else:
             shutil.copyfile(path, out)
         written.append(out)
@@ -56,13 +64,13 @@ def _excluded(rel: Path, chosen: list[str], content: Content) -> bool:
     return False
 
 
-def _write_without(path: Path, out: Path, key: str) -> None:
+def _write_without(text: str, out: Path, key: str) -> None:
     """Round-trip the YAML (comments and layout kept) with every `key` removed, at any depth."""
     from ruamel.yaml import YAML
 
     yaml = YAML()
     yaml.width = 4096
-    data = yaml.load(path.read_text(encoding="utf-8"))
+    data = yaml.load(text)
     _drop(data, key)
     with out.open("w", encoding="utf-8") as handle:
         yaml.dump(data, handle)

@@ -57,6 +57,19 @@ class Workshop:
         return [key for key in CONTACT_KEYS if not (self.contacts.get(key) or "").strip()]
 
 
+def workshop_language(path: Path) -> str | None:
+    """The `language:` a workshop file asks for, read before the content (which is read in it);
+    a broken file says nothing here and is reported by load_workshop."""
+    from .content.yamlio import YamlSyntaxError, load_yaml
+
+    try:
+        data = load_yaml(Path(path)).data
+    except (OSError, YamlSyntaxError):
+        return None
+    language = data.get("language") if isinstance(data, dict) else None
+    return language if isinstance(language, str) else None
+
+
 def load_workshop(path: Path, content: Content) -> tuple[Workshop, list[str]]:
     """The workshop and its warnings; raises InvalidContent naming file, line and key."""
     check = _Collector(content.root)

@@ -27,15 +27,15 @@ def cache_folder() -> Path:
     return Path(user_cache_dir("dpskit", appauthor=False))
 
 
-def _cache_file(root: Path, notebooks: bool) -> Path:
-    name = hashlib.sha256(f"{root}\0{notebooks}".encode()).hexdigest()[:24]
+def _cache_file(root: Path, notebooks: bool, language: str | None = None) -> Path:
+    name = hashlib.sha256(f"{root}\0{notebooks}{chr(0) + language if language else ''}".encode()).hexdigest()[:24]
     return cache_folder() / f"content-{name}.json"
 
 
-def read_cached(root: Path, notebooks: bool, key: str) -> Content | None:
-    """The content cached for `root` under `key`, or None (missing, stale or unreadable)."""
+def read_cached(root: Path, notebooks: bool, key: str, language: str | None = None) -> Content | None:
+    """The content cached for `root` (in `language`) under `key`, or None (missing, stale or unreadable)."""
     try:
-        data = json.loads(_cache_file(root, notebooks).read_text(encoding="utf-8"))
+        data = json.loads(_cache_file(root, notebooks, language).read_text(encoding="utf-8"))
         if data.get("format") != FORMAT or data.get("key") != key:
             return None
         return _from_dict(data["content"])
@@ -43,9 +43,9 @@ def read_cached(root: Path, notebooks: bool, key: str) -> Content | None:
         return None
 
 
-def write_cached(root: Path, notebooks: bool, key: str, content: Content) -> None:
+def write_cached(root: Path, notebooks: bool, key: str, content: Content, language: str | None = None) -> None:
     """Keep `content` for the next load; a cache folder that cannot be written is no error."""
-    target = _cache_file(root, notebooks)
+    target = _cache_file(root, notebooks, language)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(f".{os.getpid()}.tmp")

@@ -59,8 +59,9 @@ def _key_path(path: Iterable[Any]) -> str:
 class _Collector:
     """Turns schema and cross-reference problems into ContentErrors with lines."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, translator: Any = None):
         self.root = root
+        self.translator = translator  # dpskit.catalogs.Translator: content read in another language
         self.errors: list[ContentError] = []
         self.broken_quiz_prefixes: set[str] = set()  # banks already reported: don't cascade into notebooks
         self.broken_scenarios: set[str] = set()
@@ -103,7 +104,10 @@ class _Collector:
             self.add(path, None, "", "file is missing")
             return None
         try:
-            return load_yaml(path, cache_folder() / "yaml")
+            doc = load_yaml(path, cache_folder() / "yaml")
+            if self.translator is not None:
+                self.translator.yaml(self.rel(path), doc.data)
+            return doc
         except YamlSyntaxError as exc:
             self.add(path, exc.line, "", exc.message)
             return None
@@ -115,12 +119,16 @@ def _schema_message(error: Any) -> str:
     return error.message
 
 
-def load_content(root: Path | None = None, *, notebooks: bool = True) -> tuple[Content, list[ContentError]]:
-    """Load all content under `root`; return it with every error found (empty when valid)."""
+def load_content(root: Path | None = None, *, notebooks: bool = True, language: str | None = None) -> tuple[Content, list[ContentError]]:
+    """Load all content under `root`; return it with every error found (empty when valid). With a
+    `language`, every text is read through that language's catalogues (dpskit.catalogs)."""
+    from ..catalogs import translator
+
     root = find_root(root) if root is None or not (Path(root) / MANIFEST).is_file() else Path(root).resolve()
-    check = _Collector(root)
+    check = _Collector(root, translator(root, language))
     content = Content(root=root)
     _load_manifest(check, content)
+    content.language = language or content.language
     _load_sources(check, content)
     _load_disclaimer(check, content)
     _load_scripts(check, content)
@@ -136,7 +144,7 @@ def load_content(root: Path | None = None, *, notebooks: bool = True) -> tuple[C
     return content, check.errors
 
 
-def load_valid_content(root: Path | None = None, *, notebooks: bool = True) -> Content:
+def load_valid_content(root: Path | None = None, *, notebooks: bool = True, language: str | None = None) -> Content:
     """Valid content or InvalidContent with every error. Content that passed once is kept as JSON
     in the user's cache folder (by a hash of every input file), so an unchanged rebuild or a
     notebook kernel does not parse it all again; nothing is written beside the content."""
@@ -147,17 +155,20 @@ def load_valid_content(root: Path | None = None, *, notebooks: bool = True) -> C
     root = find_root(root) if root is None or not (Path(root) / MANIFEST).is_file() else Path(root).resolve()
     inputs = [root / MANIFEST, *sorted((root / "data").rglob("*")), *sorted((root / "sessions").glob("*.ipynb")),
               *sorted(Path(__file__).parent.rglob("*.py")), *sorted(Path(__file__).parent.rglob("*.json"))]
-    digest = hashlib.sha256(str(notebooks).encode())
+    from ..catalogs import translator
+
+    translated = translator(root, language)
+    digest = hashlib.sha256(f"{notebooks} {language} {translated.digest if translated else ''}".encode())
     for path in inputs:
         if path.is_file():
             digest.update(path.as_posix().encode() + path.read_bytes())
-    cached = read_cached(root, notebooks, digest.hexdigest())
+    cached = read_cached(root, notebooks, digest.hexdigest(), language)
     if cached is not None:
         return cached
-    content, errors = load_content(root, notebooks=notebooks)
+    content, errors = load_content(root, notebooks=notebooks, language=language)
     if errors:
         raise InvalidContent(errors)
-    write_cached(root, notebooks, digest.hexdigest(), content)
+    write_cached(root, notebooks, digest.hexdigest(), content, language)
     return content
 
 
@@ -300,6 +311,8 @@ def _read_csv(check: _Collector, path: Path, columns: list[str]) -> list[tuple[i
     except UnicodeDecodeError as exc:
         check.add(path, raw.count(b"\n", 0, exc.start) + 1, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
         return []
+    if check.translator is not None:
+        text = check.translator.csv(check.rel(path), text)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         missing = [column for column in columns if column not in (reader.fieldnames or [])]
@@ -438,6 +451,8 @@ def _check_guides(check: _Collector, content: Content) -> None:
         except (OSError, UnicodeDecodeError) as exc:
             check.add(path, None, "", f"not readable as UTF-8 text: {exc}")
             continue
+        if check.translator is not None:
+            text = check.translator.guide(check.rel(path), text)
         for line, message in outside_urls(text):
             check.add(path, line, "", message)
 
@@ -469,6 +484,8 @@ def _check_notebook(check: _Collector, content: Content, session: Session) -> No
     except Exception as exc:  # nbformat raises several unrelated types for broken JSON
         check.add(path, None, "", f"not a readable notebook: {exc}")
         return
+    if check.translator is not None:
+        check.translator.notebook(check.rel(path), nb)
     meta = nb.metadata.get("dpskit")
     if meta is None:
         check.add(path, None, "metadata.dpskit", "session metadata is missing")

@@ -202,13 +202,27 @@ def _first_sentences(text: str, limit: int = 220) -> str:
     return (cut[: stop + 1] if stop > 80 else cut.rsplit(" ", 1)[0] + " …").strip()
 
 
+def _cells_in_language(content: Content, session: Session):
+    """session_cells, with the markdown read through the content's catalogues in a translated build."""
+    from ..catalogs import translator
+
+    translated = translator(content.root, content.language)
+    if translated is None:
+        return session_cells(session)
+    import nbformat
+
+    nb = translated.notebook(_rel(content, session.notebook), nbformat.read(session.notebook, as_version=4))
+    return tuple((cell.cell_type, cell.source, tuple(cell.metadata.get("tags", [])),
+                  cell.metadata.get("slideshow", {}).get("slide_type", "-")) for cell in nb.cells)
+
+
 def check_before_teaching(content: Content, session_id: str) -> SessionReview:
     """Dated claims in the session, the unverified and secondary sources it cites, and the
     contacts to confirm, in teaching order: the box at the top of the session's guide."""
     session = content.session(session_id)
     review = SessionReview()
     slide_title = ""
-    for kind, source, tags, slide_type in session_cells(session):
+    for kind, source, tags, slide_type in _cells_in_language(content, session):
         if kind != "markdown":
             continue
         heading = HEADING.search(source)

@@ -28,6 +28,15 @@ class GuideExporter(DpskitHTMLExporter):
         session_id = nb.metadata.get("dpskit", {}).get("id", "")
         authored = Path(content.root) / "facilitator_guides" / f"{session_id}.md"
         context["check_before_teaching"] = check_before_teaching(content, session_id) if session_id else None
-        context["authored_guide"] = markdown2html_mistune(authored.read_text(encoding="utf-8")) if authored.is_file() else ""
+        context["authored_guide"] = markdown2html_mistune(_authored(content, authored)) if authored.is_file() else ""
         resources["dpskit"] = context
         return super().from_notebook_node(nb, resources, **kw)
+
+
+def _authored(content, path: Path) -> str:
+    """The authored guide in the build's language (its blocks through the catalogues)."""
+    from ..catalogs import translator
+
+    text = path.read_text(encoding="utf-8")
+    translated = translator(Path(content.root), content.language)
+    return translated.guide(path.relative_to(content.root).as_posix(), text) if translated else text
