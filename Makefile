@@ -55,12 +55,10 @@ $(VENV)/.installed-test: $(INSTALL_INPUTS) | $(BIN)/python
 	$(PIP) install -e ".[pdf,test,browser,live]"
 	@touch $@ $(VENV)/.installed-runtime $(VENV)/.installed-live
 
-# The interface strings (Python, templates; babel.cfg says where): extract, then merge into every
-# src/dpskit/locale/<language>/LC_MESSAGES/dpskit.po. Translators edit the .po; dpskit compiles it when used.
+# The interface strings (Python, templates; babel.cfg says where): extract them with Babel and merge
+# them into every src/dpskit/locale/<language>/LC_MESSAGES/dpskit.po, which dpskit compiles when used.
 messages: $(VENV)/.installed-runtime
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-wrap --sort-by-file --project=dpskit \
-	  --copyright-holder="Defend Peoples' Struggle" --omit-header -o src/dpskit/locale/dpskit.pot .
-	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching -i src/dpskit/locale/dpskit.pot -d src/dpskit/locale -D dpskit
+	$(BIN)/python -m dpskit.messages
 
 clean:
 	rm -rf build .dpskit-cache

@@ -357,7 +357,7 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
     footer = _footer(content, plan)
     ids = [s.id for s in selected]
     makers = {
-        "cards/pocket-card": lambda: render_pocket_card(content, plan.contacts if plan else None, paper),
+        "cards/pocket-card": lambda: render_pocket_card(content, plan.contacts if plan else None, paper, other=_card_back(content, plan)),
         "guide/answer-key": lambda: render_answer_key(content, selected),
         "materials/scenario-cards": lambda: render_scenario_cards(content, ids, paper),
         "materials/timeline-cards": lambda: render_timeline_cards(content, paper),
@@ -381,6 +381,16 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
         frame.drop(columns=["session_id"]).to_csv(staging / "agenda.csv", index=False)
         result.rendered.append("agenda.csv")
     return jobs
+
+
+def _card_back(content, plan):
+    """The content in the second language of a bilingual pocket card, or None for a single-language card."""
+    if plan is None or plan.pocket_card != "bilingual":
+        return None
+    from .cards import second_language
+    from .i18n import language
+
+    return load_valid_content(content.root, language=second_language(language()))
 
 
 def _page_counts(folder: Path, rels) -> dict[str, int]:

@@ -291,7 +291,8 @@ class Dependencies:
                   workshop, settings.get("pdf"), settings.get("formats"), chosen]
         if rel.startswith("cards/pocket-card"):
             card = content.pocket_card
-            return digest(common, plain(card), [plain(content.scripts.get(s)) for s in (card.scripts if card else ())])
+            other = _files_digest([content.root / "locale"]) if workshop.get("pocket_card") == "bilingual" else None
+            return digest(common, plain(card), [plain(content.scripts.get(s)) for s in (card.scripts if card else ())], other)
         if rel.startswith("guide/answer-key"):
             items = [plain(item) for item in content.quiz_items.values() if item.session in chosen]
             cited = sorted({sid for item in items for sid in item["sources"]})

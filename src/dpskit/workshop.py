@@ -36,6 +36,7 @@ class Workshop:
     venue: str = ""
     chapter: str = ""
     language: str = "en"
+    pocket_card: str = "single"       # bilingual: English on one side of each card, Spanish on the other
     paper: str = "letter"
     slide_notes_in_pdf: bool = True
     participants: int | None = None   # expected headcount: how many copies to print
@@ -92,6 +93,7 @@ def load_workshop(path: Path, content: Content) -> tuple[Workshop, list[str]]:
     for index, pause in enumerate(data.get("breaks", [])):
         if pause["after"] not in data["sessions"]:
             check.add_at(doc, ("breaks", index, "after"), f"break after {pause['after']!r}, which is not one of this workshop's sessions")
+    _check_language(check, doc, data)
     if data.get("end") and data["end"] <= data["start"]:
         check.add_at(doc, ("end",), f"end {data['end']} is not after start {data['start']}")
     if check.errors:
@@ -102,6 +104,25 @@ def load_workshop(path: Path, content: Content) -> tuple[Workshop, list[str]]:
         for key in workshop.missing_contacts()
     ]
     return workshop, warnings
+
+
+def _check_language(check, doc, data) -> None:
+    """A language dpskit has an interface catalogue for; a bilingual card pairs English and Spanish."""
+    from .cards import BILINGUAL
+    from .i18n import has_catalogue
+
+    code = data.get("language", "en")
+    if not has_catalogue(code):
+        check.add_at(doc, ("language",), f"no interface translation into {code!r}; dpskit speaks: {', '.join(_languages())}")
+    if data.get("pocket_card") == "bilingual" and code.split("-")[0] not in BILINGUAL:
+        check.add_at(doc, ("pocket_card",), f"a bilingual pocket card pairs {' and '.join(BILINGUAL)}; "
+                                            f"this workshop's language is {code!r} (use pocket_card: single)")
+
+
+def _languages() -> list[str]:
+    from .i18n import LOCALE_DIR, SOURCE_LANGUAGE
+
+    return [SOURCE_LANGUAGE] + sorted(p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES").is_dir())
 
 
 def agenda(workshop: Workshop, content: Content):
