@@ -111,3 +111,20 @@ def test_load_valid_content_raises_with_all_errors(mini_root):
         load_valid_content(mini_root)
     files = {e.file for e in info.value.errors}
     assert {"data/sources.yaml", "curriculum.yml"} <= files
+
+
+def test_an_edit_that_breaks_a_file_validated_before_in_this_process_is_reported(mini_root):
+    """The preview keeps one process: a file that passed the schema once is not trusted after an edit."""
+    assert errors_for(mini_root) == []
+    bank = mini_root / "data/quizzes/01-mini.yaml"
+    replace_in(bank, "        feedback: FEEDBACK-WRONG argument.\n", "")
+    errors = errors_for(mini_root)
+    assert any("feedback" in error and "01-mini.yaml" in error for error in errors), errors
+
+
+def test_loaded_content_is_shared_not_copied_by_exporters(mini_root):
+    """nbconvert deep-copies resources for every export; content is read-only and must not be copied each time."""
+    import copy
+
+    content = load_valid_content(mini_root)
+    assert copy.deepcopy({"dpskit": {"content": content}})["dpskit"]["content"] is content

@@ -118,6 +118,11 @@ class Content:
     scenarios: dict[str, Any] = field(default_factory=dict)  # id -> content.scenario.Scenario
     pocket_card: PocketCard | None = None
 
+    def __deepcopy__(self, memo: dict) -> "Content":
+        """Loaded content is shared read-only: nbconvert deep-copies the resources for every
+        export, and copying every quiz bank and source each time was a third of a render."""
+        return self
+
     def session(self, session_id: str) -> Session:
         for session in self.sessions:
             if session.id == session_id:

@@ -26,10 +26,11 @@ LOADER_VERSION = 2  # cached trees from a loader with other rules (aliases, date
 class YamlDocument:
     """Plain Python data plus a way to ask which line a key path came from."""
 
-    def __init__(self, path: Path, data: Any, lines: Any):
+    def __init__(self, path: Path, data: Any, lines: Any, digest: str = ""):
         self.path = path
         self.data = data
         self._lines = lines
+        self.digest = digest  # of the file's bytes: what a result about this document may be keyed on
 
     @classmethod
     def parsed(cls, path: Path, tree: Any) -> "YamlDocument":
@@ -111,11 +112,12 @@ def load_yaml(path: Path, cache: Path | None = None) -> YamlDocument:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise YamlSyntaxError(path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from None
     salt = f"{ruamel_version} {LOADER_VERSION} {path.name}".encode()
-    kept = cache / f"{hashlib.sha256(salt + raw).hexdigest()[:32]}.json" if cache else None
+    digest = hashlib.sha256(salt + raw).hexdigest()[:32]
+    kept = cache / f"{digest}.json" if cache else None
     if kept is not None:
         try:
             cached = json.loads(kept.read_text(encoding="utf-8"))
-            return YamlDocument(path, cached["data"], cached["lines"])
+            return YamlDocument(path, cached["data"], cached["lines"], digest)
         except (OSError, ValueError, KeyError, TypeError):  # missing or damaged: parse again
             pass
     yaml = YAML(typ="rt")
@@ -132,6 +134,7 @@ def load_yaml(path: Path, cache: Path | None = None) -> YamlDocument:
     except (YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise YamlSyntaxError(path, None, f"invalid YAML: {exc}") from None
     document = YamlDocument.parsed(path, tree)
+    document.digest = digest
     if kept is not None:
         _keep(kept, document)
     return document
