@@ -211,6 +211,7 @@ def test_a_spanish_build_shows_the_translations_in_every_output(spanish_mini):
     guide = (out / "guide/01-mini.guide.html").read_text(encoding="utf-8")
     assert f"{MARKER}Care" in guide and f"{MARKER}AUTHORED-GUIDE-TEXT" in guide and ">Care<" not in guide
     assert f"{MARKER}NOTES-FACILITATOR-ONE" in guide
+    assert "awaiting review by a native-speaking trainer" in guide or "pendiente de revisión" in guide
     notebook = json.loads((participant / "notebooks/01-mini.ipynb").read_text(encoding="utf-8"))
     assert any(MARKER in "".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
     # the data the participant notebooks load is the Spanish data, and says so
@@ -239,6 +240,15 @@ def test_an_edited_translation_rebuilds_and_english_is_never_served_from_spanish
     edited = build(root, first.out, workshop=workshop, pdf=False)
     assert "slides/01-mini.slides.html" in edited.rendered
     assert "ES-EDITADO·NARRATIVE-STOPS" in (first.out / "slides/01-mini.slides.html").read_text(encoding="utf-8")
+    for name in ("sessions/01-mini", "shared"):  # a reviewer signs both off: the guide drops its notice
+        path = catalogs.catalogue_path(root, "es", name)
+        catalogue = catalogs.read_catalogue(path)
+        catalogue.review = catalogs.REVIEWED
+        catalogs.write_catalogue(path, catalogue)
+    reviewed = build(root, first.out, workshop=workshop, pdf=False)
+    assert "guide/01-mini.guide.html" in reviewed.rendered
+    guide = (first.out / "guide/01-mini.guide.html").read_text(encoding="utf-8")
+    assert "awaiting review" not in guide and "pendiente de revisión" not in guide
     english = build(root, root / "build" / "en", formats=["slides"], pdf=False)
     text = (english.out / "slides/01-mini.slides.html").read_text(encoding="utf-8")
     assert MARKER not in text and "ES-EDITADO" not in text and "NARRATIVE-STOPS" in text

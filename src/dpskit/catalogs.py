@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator
 LOCALE = "locale"
 REVIEW_HEADER = "X-Review-Status"
 AWAITING_REVIEW = "community translation, awaiting review by a native-speaking trainer"
+REVIEWED = "reviewed"  # what a reviewer sets X-Review-Status to
 
 # YAML keys whose text people read. Everything else (ids, urls, dates, enums, script and source ids)
 # stays as it is. A string value is one message; a list of strings is one message per item.
@@ -444,14 +445,21 @@ class Translator:
 
         self.root, self.language = root, language
         self._entries: dict[str, tuple[str, str]] = {}
+        self.reviews: dict[str, str] = {}  # catalogue name -> its X-Review-Status
         hasher = hashlib.sha256(language.encode())
         folder = root / LOCALE / language
         for path in sorted(folder.rglob("*.po")):
             hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-            for message in read_catalogue(path):
+            catalogue = read_catalogue(path)
+            self.reviews[path.relative_to(folder).with_suffix("").as_posix()] = review_status(catalogue)
+            for message in catalogue:
                 if message.id and message.context and message.string and "fuzzy" not in message.flags:
                     self._entries[message.context] = (message.id, message.string)
         self.digest = hasher.hexdigest()
+
+    def awaiting_review(self, session_id: str) -> bool:
+        """Whether a session's translation (its own catalogue or the shared one) is not reviewed yet."""
+        return any(self.reviews.get(name, "") != REVIEWED for name in (f"sessions/{session_id}", "shared"))
 
     def text(self, context: str, english: str) -> str:
         entry = self._entries.get(context)

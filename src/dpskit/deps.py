@@ -267,7 +267,8 @@ class Dependencies:
             text = authored.read_text(encoding="utf-8") if authored.is_file() else None
             if text is not None and self.translator is not None:
                 text = self.translator.guide(authored.relative_to(content.root).as_posix(), text)
-            inputs += [text, (agendas or {}).get(session.id)]
+            review = self.translator.awaiting_review(session.id) if self.translator else None
+            inputs += [text, (agendas or {}).get(session.id), review]
         return inputs
 
     def output_key(self, session, fmt: str, rel: str, settings: dict, agendas: dict | None) -> str | None:

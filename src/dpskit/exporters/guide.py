@@ -29,6 +29,7 @@ class GuideExporter(DpskitHTMLExporter):
         authored = Path(content.root) / "facilitator_guides" / f"{session_id}.md"
         context["check_before_teaching"] = check_before_teaching(content, session_id) if session_id else None
         context["authored_guide"] = markdown2html_mistune(_authored(content, authored)) if authored.is_file() else ""
+        context["translation_awaiting_review"] = _awaiting_review(content, session_id)
         resources["dpskit"] = context
         return super().from_notebook_node(nb, resources, **kw)
 
@@ -40,3 +41,10 @@ def _authored(content, path: Path) -> str:
     text = path.read_text(encoding="utf-8")
     translated = translator(Path(content.root), content.language)
     return translated.guide(path.relative_to(content.root).as_posix(), text) if translated else text
+
+
+def _awaiting_review(content, session_id: str) -> bool:
+    from ..catalogs import translator
+
+    translated = translator(Path(content.root), content.language)
+    return bool(translated and translated.awaiting_review(session_id))
