@@ -106,7 +106,17 @@ def _report_translation(root: Path, language: str) -> bool:
     """Print translated / fuzzy / missing per catalogue; True when every message is translated."""
     from .catalogs import AWAITING_REVIEW, coverage
 
+    from .content import load_content
+    from .content.slidefit import slide_warnings
+
     report = coverage(root, language)
+    translated_content, errors = load_content(root, language=language)  # the content as the build reads it
+    if errors:
+        click.secho(f"The content read in {language!r} has {len(errors)} problem(s) (a translation broke a placeholder, "
+                    "a citation or a link?):", fg="red", err=True)
+        _report_errors(errors)
+    for warning in slide_warnings(translated_content):
+        click.secho(f"Warning ({language}): {warning}", fg="yellow", err=True)
     width = max(len(c.name) for c in report)
     click.echo(f"Content translation into {language!r} (locale/{language}/):")
     for c in report:
@@ -119,7 +129,7 @@ def _report_translation(root: Path, language: str) -> bool:
     click.echo(f"  total: {translated}/{total} translated ({100 * translated / max(total, 1):.1f} %), {fuzzy} fuzzy, {missing} missing")
     if any(c.review in ("", AWAITING_REVIEW) for c in report):
         click.echo("  review: community translation, awaiting review by a native-speaking trainer")
-    return fuzzy == 0 and missing == 0 and not any(c.problems for c in report)
+    return fuzzy == 0 and missing == 0 and not errors and not any(c.problems for c in report)
 
 
 @cli.group()

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 EVENTS = "/__dpskit__/events"
-WATCHED = ("sessions", "data", "facilitator_guides", "export", "curriculum.yml")
+WATCHED = ("sessions", "data", "facilitator_guides", "export", "curriculum.yml", "locale")
 KEEPALIVE_SECONDS = 15
 
 RELOAD_SCRIPT = """(function () {

@@ -116,6 +116,7 @@ class _Collector:
             doc = load_yaml(path, cache_folder() / "yaml")
             if self.translator is not None:
                 self.translator.yaml(self.rel(path), doc.data)
+                doc.digest = f"{doc.digest}:{self.translator.digest}" if doc.digest else ""  # what its checks are keyed on
             return doc
         except YamlSyntaxError as exc:
             self.add(path, exc.line, "", exc.message)
