@@ -305,3 +305,31 @@ def test_a_shipped_language_is_complete(language, in_ci):
         warnings.warn(message)
         pytest.skip(f"SKIPPED LOUDLY: {message}")
     assert not problems, f"locale/{language} must be 100 % translated, 0 fuzzy:\n" + "\n".join(problems)
+
+
+def test_the_commands_update_and_check(tmp_path):
+    from click.testing import CliRunner
+
+    from dpskit.cli import cli
+
+    root = _copy(FIXTURES / "mini", tmp_path / "mini")
+    runner = CliRunner()
+    updated = runner.invoke(cli, ["--root", str(root), "translate", "update", "--language", "es"])
+    assert updated.exit_code == 0 and "sessions/01-mini" in updated.output
+    assert (root / "locale/es/sessions/01-mini.po").is_file() and (root / "locale/es/shared.po").is_file()
+    incomplete = runner.invoke(cli, ["--root", str(root), "check", "--language", "es"])
+    assert incomplete.exit_code == 1
+    assert re.search(r"sessions/01-mini\s+0 translated\s+0 fuzzy\s+\d+ missing", incomplete.output)
+    _translate_all(root)
+    complete = runner.invoke(cli, ["--root", str(root), "check", "--language", "es"])
+    assert complete.exit_code == 0, complete.output
+    assert "100.0 %" in complete.output and "awaiting review" in complete.output
+    # a translation that breaks a citation is caught where the build would read it
+    path = catalogs.catalogue_path(root, "es", "sessions/01-mini")
+    catalogue = catalogs.read_catalogue(path)
+    for message in catalogue:
+        if message.id and "[@miranda-1966]" in message.id:
+            message.string = message.string.replace("[@miranda-1966]", "[@miranda-1966-es]")
+    catalogs.write_catalogue(path, catalogue)
+    broken = runner.invoke(cli, ["--root", str(root), "check", "--language", "es"])
+    assert broken.exit_code == 1 and "miranda-1966-es" in broken.output
