@@ -52,7 +52,7 @@ $(VENV)/.installed-runtime: $(INSTALL_INPUTS) | $(BIN)/python
 	@touch $@
 
 $(VENV)/.installed-test: $(INSTALL_INPUTS) | $(BIN)/python
-	$(PIP) install -e ".[pdf,test,browser,live]"
+	$(PIP) install -e ".[pdf,test,browser,live,hub]"
 	@touch $@ $(VENV)/.installed-runtime $(VENV)/.installed-live
 
 # The interface strings (Python, templates; babel.cfg says where): extract them with Babel and merge

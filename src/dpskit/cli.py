@@ -287,7 +287,8 @@ def preview(root: Path | None, session: str | None, workshop, out, host: str, po
 @click.option("--lab", is_flag=True, help="JupyterLab (code and prompts hidden, nothing saved) instead of Voilà.")
 @click.option("--port", type=int, default=8866, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser; print the address only.")
-def participant(pack: Path, lab: bool, port: int, no_browser: bool) -> None:
+@click.option("--hub", is_flag=True, help="Run as a JupyterHub single-user server (JupyterHub starts it: deploy/jupyterhub/).")
+def participant(pack: Path, lab: bool, port: int, no_browser: bool, hub: bool) -> None:
     """Open a built pack's notebooks as participants see them: no code, nothing from outside.
 
     Needs the live extra: pip install 'dpskit[live]'. Stop with Ctrl-C."""
@@ -296,7 +297,7 @@ def participant(pack: Path, lab: bool, port: int, no_browser: bool) -> None:
     except ImportError as exc:
         raise click.ClickException(f"{exc.name} is not installed: pip install 'dpskit[live]' (or make participant)") from None
     try:
-        sys.exit(serve(pack, lab=lab, port=port, open_browser=not no_browser))
+        sys.exit(serve(pack, lab=lab, port=port, open_browser=not no_browser, hub=hub))
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
 

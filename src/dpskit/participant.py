@@ -8,13 +8,18 @@ hide code and prompts, and refuse to write into the pack.
 
 Everything the servers and kernels would keep (Jupyter config, Lab settings and workspaces,
 IPython history) lives in a temporary folder that is deleted when the server stops.
+
+`--hub` runs the same mode as a JupyterHub single-user server (deploy/jupyterhub/): JupyterHub
+chooses the address and does the login, this module the rest.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
+import threading
 import sys
 import tempfile
 from datetime import datetime, timezone
@@ -96,26 +101,47 @@ def server_command(pack: Path, *, lab: bool = False, port: int = 8866, open_brow
     if not lab:
         return [sys.executable, "-m", "voila", str(notebook_folder(pack)), f"--template={TEMPLATE}",
                 f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=False", *browser]
-    root = Path(pack).resolve()
+    return [sys.executable, "-m", "jupyterlab", *locked_down(Path(pack).resolve()), f"--ServerApp.port={port}",
+            "--ServerApp.ip=127.0.0.1", *browser]
+
+
+def locked_down(root: Path) -> list[str]:
+    """Jupyter Server settings for `--lab` and for JupyterHub: Lab's news, update checks and extension
+    manager off, code and prompts hidden, the pack read-only, no terminals."""
     return [
-        sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}", f"--ServerApp.port={port}",
-        "--ServerApp.ip=127.0.0.1", "--LabApp.news_url=None",
+        f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly", "--LabApp.custom_css=True",
         f"--LabApp.app_settings_dir={lab_settings() / 'settings'}",
         "--ServerApp.contents_manager_class=dpskit.participant.ReadOnlyContentsManager",
         "--ContentsManager.allow_hidden=False", "--ServerApp.terminals_enabled=False",
         *(["--ServerApp.allow_root=True"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),  # containers
-        *browser,
     ]
 
 
-def serve(pack: Path, *, lab: bool = False, port: int = 8866, open_browser: bool = True) -> int:
-    """Run the server until Ctrl-C; remove everything it kept on the way out."""
-    command = server_command(pack, lab=lab, port=port, open_browser=open_browser)
+def hub_command(pack: Path, *, lab: bool = False) -> list[str]:
+    """`jupyterhub-singleuser` in participant mode: Voilà with dpskit's template at /voila/tree (the
+    default page), or the locked-down JupyterLab. JupyterHub passes address, login and URL prefix."""
+    root = Path(pack).resolve() if lab else notebook_folder(pack)
+    return [sys.executable, "-m", "jupyterhub.singleuser", *locked_down(root),
+            f"--VoilaConfiguration.template={TEMPLATE}", "--VoilaConfiguration.show_tracebacks=False",
+            # Voilà as a server extension would fetch MathJax from cdnjs; None turns it off, as standalone.
+            '--ServerApp.tornado_settings={"mathjax_url": None, "mathjax_config": None}',
+            f"--ServerApp.default_url={'/lab' if lab else '/voila/tree'}"]
+
+
+def serve(pack: Path, *, lab: bool = False, port: int = 8866, open_browser: bool = True, hub: bool = False) -> int:
+    """Run the server until Ctrl-C (or SIGTERM, as JupyterHub and Kubernetes stop it); remove
+    everything it kept on the way out."""
+    command = hub_command(pack, lab=lab) if hub else server_command(pack, lab=lab, port=port, open_browser=open_browser)
     home = Path(tempfile.mkdtemp(prefix="dpskit-live-"))
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # cleaned up like Ctrl-C
     try:
-        process = subprocess.Popen(command, env=private_environment(home))
+        env = private_environment(home)
+        if hub:  # a hub user's caches (matplotlib, pip, ~/.local) go with the rest
+            env["HOME"] = str(home)
+        process = subprocess.Popen(command, env=env)
         try:
             return process.wait()
         except KeyboardInterrupt:
