@@ -28,7 +28,10 @@ TRANSLATABLE_KEYS = frozenset({
 # Keys of TRANSLATABLE_KEYS that a file keeps in English: a source keeps its English title, and its
 # note is a reviewer's note that no pack shows, except a [DATED] note ("check before teaching").
 KEPT_IN_ENGLISH = {"data/sources.yaml": frozenset({"title"})}
-SHOWN_ONLY_WHEN = {("data/sources.yaml", "note"): lambda text: text.startswith("[DATED]")}
+# A source's note reaches the reader in the guide's "check before teaching" box: every [DATED] note, and
+# the note of every secondary or unverified source the session cites (content.review).
+SHOWN_ONLY_WHEN = {("data/sources.yaml", "note"):
+                   lambda text, entry: text.startswith("[DATED]") or entry.get("status") in ("secondary", "unverified")}
 CSV_COLUMNS = {"data/glossary.csv": ("term", ("term", "definition")),
                "data/timeline.csv": ("date", ("event", "actors"))}
 SHARED_FILES = ("curriculum.yml", "data/scripts.yaml", "data/pocket_card.yaml", "data/disclaimer.yaml",
@@ -65,8 +68,8 @@ def walk_yaml(rel: str, data: Any, translate: Callable[[str, str], str] | None =
         else:
             name = (*names, str(key))
         if isinstance(value, str):
-            shown = SHOWN_ONLY_WHEN.get((rel, names[-1] if isinstance(key, int) and names else key), lambda text: True)
-            if translatable and value.strip() and shown(value) and not _fixed_text(parent, key):
+            shown = SHOWN_ONLY_WHEN.get((rel, names[-1] if isinstance(key, int) and names else key), lambda text, entry: True)
+            if translatable and value.strip() and shown(value, parent) and not _fixed_text(parent, key):
                 context = f"{rel}#{'/'.join(name)}"
                 yield context, (*keys, key)
                 if translate is not None:
