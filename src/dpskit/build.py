@@ -198,6 +198,7 @@ def _workshop_dict(plan) -> dict[str, Any] | None:
         return None
     data = asdict(plan)
     data.pop("source", None)
+    data.pop("room", None)  # dpskit room reads it; no output depends on it
     return data
 
 

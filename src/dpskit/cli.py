@@ -1,4 +1,4 @@
-"""Thin command line over the library: `dpskit check`, `dpskit build`, `dpskit preview`, `dpskit participant`."""
+"""Thin command line over the library: `dpskit check`, `dpskit build`, `dpskit preview`, `dpskit participant`, `dpskit room`."""
 
 from __future__ import annotations
 
@@ -300,6 +300,55 @@ def participant(pack: Path, lab: bool, port: int, no_browser: bool, hub: bool) -
         sys.exit(serve(pack, lab=lab, port=port, open_browser=not no_browser, hub=hub))
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@click.argument("pack", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--workshop", "-w", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="The workshop.yml the pack was built from, for its room: settings (default: ./workshop.yml "
+                   "when the pack is its build).")
+@click.option("--host", default="0.0.0.0", show_default=True,
+              help="Address to listen on: every network of this computer, or one interface's address.")
+@click.option("--port", type=int, default=8866, show_default=True, help="Port (a free one if taken).")
+@click.pass_obj
+def room(root: Path | None, pack: Path, workshop: Path | None, host: str, port: int) -> None:
+    """Open the room: participants join PACK's participant pack and notebooks from their phones
+    over the room's wifi, and answer live anonymous polls opened from the slides. Give the
+    facilitator pack (build/<pack>); nothing is saved. Needs dpskit[live]. Stop with Ctrl-C."""
+    try:
+        from .room import serve
+    except ImportError as exc:
+        raise click.ClickException(f"{exc.name} is not installed: pip install 'dpskit[live]'") from None
+    settings = _room_settings(root, pack, workshop)
+    try:
+        sys.exit(serve(pack, host=host, port=port, settings=settings, say=click.echo))
+    except (FileNotFoundError, RuntimeError, TimeoutError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _room_settings(root: Path | None, pack: Path, workshop: Path | None):
+    """room: from the workshop file: the one given, or the project's workshop.yml if `pack` is its build."""
+    from .room import RoomSettings
+
+    given = workshop is not None
+    if not given:
+        try:
+            workshop = _project_root(root) / "workshop.yml"
+        except click.UsageError:
+            return RoomSettings()
+        if not workshop.is_file():
+            return RoomSettings()
+    from .content import InvalidContent, load_valid_content
+    from .workshop import load_workshop
+
+    try:
+        plan, _ = load_workshop(workshop, load_valid_content(_project_root(root)))
+    except InvalidContent as exc:
+        _report_errors(exc.errors)
+        sys.exit(1)
+    if not given and plan.slug != Path(pack).resolve().name:
+        return RoomSettings()  # the pack comes from another workshop file
+    return RoomSettings.of(plan)
 
 
 def main(args: list[str] | None = None) -> None:

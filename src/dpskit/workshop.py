@@ -42,6 +42,7 @@ class Workshop:
     participants: int | None = None   # expected headcount: how many copies to print
     breaks: list[dict[str, Any]] = field(default_factory=list)
     contacts: dict[str, str] = field(default_factory=dict)
+    room: dict[str, int] = field(default_factory=dict)  # dpskit room: max_kernels, idle_minutes
     source: Path | None = None
 
     @property

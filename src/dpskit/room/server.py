@@ -1,0 +1,40 @@
+"""The room server's process: `python -m dpskit.room.server FACILITATOR PARTICIPANT ...`.
+The room code and the facilitator's token come in the environment (DPSKIT_ROOM_CODE,
+DPSKIT_ROOM_TOKEN), not on the command line, which every user of the computer can list."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from ..participant import TEMPLATE
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m dpskit.room.server")
+    parser.add_argument("facilitator")
+    parser.add_argument("participant")
+    parser.add_argument("--host", default="0.0.0.0")
+    parser.add_argument("--port", type=int, default=8866)
+    parser.add_argument("--join-url", required=True)
+    parser.add_argument("--max-kernels", type=int, default=30)
+    parser.add_argument("--idle-minutes", type=int, default=20)
+    parser.add_argument("--runtime", required=True, help="temporary folder for connection files")
+    args = parser.parse_args(argv)
+
+    from .app import RoomApp
+
+    code, token = os.environ.pop("DPSKIT_ROOM_CODE"), os.environ.pop("DPSKIT_ROOM_TOKEN")  # kernels need neither
+    RoomApp.launch_instance(argv=[
+        args.participant, f"--template={TEMPLATE}", f"--port={args.port}", f"--Voila.ip={args.host}", "--no-browser",
+        "--Voila.port_retries=0", "--show_tracebacks=False", f"--Voila.base_url=/r/{code}/",
+        f"--Voila.connection_dir_root={args.runtime}",
+        "--VoilaConfiguration.multi_kernel_manager_class=dpskit.room.app.BoundedKernelManager",
+        f"--BoundedKernelManager.max_kernels={args.max_kernels}",
+        f"--MappingKernelManager.cull_idle_timeout={args.idle_minutes * 60}", "--MappingKernelManager.cull_interval=60",
+        f"--RoomApp.facilitator_pack={args.facilitator}", f"--RoomApp.join_url={args.join_url}",
+    ], room_code=code, host_token=token)
+
+
+if __name__ == "__main__":
+    main()

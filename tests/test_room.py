@@ -1,0 +1,146 @@
+"""Room mode without a server: poll counting, the local-network rule, log redaction, the
+workshop key, and what the room adds to the facilitator's pages."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+
+from dpskit.content import load_valid_content
+from dpskit.room.network import Redact, is_local_address, redact
+from dpskit.room.polls import LivePoll, Polls, VoteRefused
+
+
+@pytest.fixture
+def items(mini_root):
+    return load_valid_content(mini_root).quiz_items
+
+
+def test_votes_are_counts_and_nothing_else(items):
+    polls = Polls(items)
+    poll = polls.open("01-say-it")
+    for choice in (0, 2, 2, 1, 2):
+        polls.vote(poll.id, [choice])
+    assert poll.counts == [1, 1, 3] and poll.ballots == 5
+    assert set(vars(poll)) == {"item", "id", "counts", "ballots", "open"}  # no voter, no address, no time
+    results = poll.results()
+    assert [r["count"] for r in results["rows"]] == [1, 1, 3] and [r["correct"] for r in results["rows"]] == [True, True, False]
+    assert results["points"][0]["option"] == "Explaining yourself" and results["points"][0]["feedback"].startswith("FEEDBACK-EXPLAIN")
+    question = poll.question()
+    assert "correct" not in str(question) and question["options"] == [o.text for o in items["01-say-it"].options]
+
+
+def test_bad_or_late_votes_are_refused(items):
+    polls = Polls(items)
+    with pytest.raises(VoteRefused):
+        polls.vote("nothing-open", [0])
+    first = polls.open("01-free-to-go")
+    assert items["01-free-to-go"].type == "single"
+    for bad in ([], [len(first.counts)], [-1], [0, 1], ["0"], [True], None, [0, 0]):
+        with pytest.raises(VoteRefused) as refused:
+            polls.vote(first.id, bad)
+        assert refused.value.status == 400
+    second = polls.open("01-say-it")
+    with pytest.raises(VoteRefused) as refused:
+        polls.vote(first.id, [0])
+    assert refused.value.status == 410 and set(first.counts) == {0}
+    polls.close()
+    with pytest.raises(VoteRefused):
+        polls.vote(second.id, [0])
+    assert second.ballots == 0
+
+
+def test_multiple_answer_questions_count_every_option_chosen(items):
+    multiple = next(item for item in items.values() if item.type == "multiple")
+    poll = LivePoll(multiple)
+    poll.vote(poll.id, [0, 1])
+    assert poll.ballots == 1 and poll.counts[:2] == [1, 1]
+
+
+@pytest.mark.parametrize("address, local", [
+    ("127.0.0.1", True), ("::1", True), ("192.168.1.20", True), ("10.0.0.7", True), ("172.16.5.4", True),
+    ("169.254.10.1", True), ("fe80::1%wlan0", True), ("fd00::5", True), ("::ffff:192.168.0.9", True),
+    ("8.8.8.8", False), ("172.32.0.1", False), ("2001:4860:4860::8888", False), ("::ffff:8.8.8.8", False),
+    ("0.0.0.0", False), ("", False), (None, False), ("not-an-address", False), ("224.0.0.1", False),
+])
+def test_only_the_local_network_is_local(address, local):
+    assert is_local_address(address) is local
+
+
+def test_logs_name_no_address_and_no_token():
+    text = "400 GET /r/abc/host/SECRET/api/poll (192.168.1.7) Malformed HTTP message from ::ffff:10.0.0.2 at 06:12:33 v1.2.3"
+    assert redact(text, ("SECRET",)) == "400 GET /r/abc/host/<token>/api/poll (<address>) Malformed HTTP message from <address> at 06:12:33 v1.2.3"
+    record = logging.LogRecord("tornado.access", logging.WARNING, __file__, 1, "%d %s (%s)", (404, "GET /x", "fe80::1"), None)
+    Redact(("SECRET",)).filter(record)
+    assert record.getMessage() == "404 GET /x (<address>)"
+
+
+def test_the_room_key_is_validated(mini_root, tmp_path):
+    from dpskit.content import InvalidContent
+    from dpskit.room import RoomSettings
+    from dpskit.workshop import load_workshop
+
+    content = load_valid_content(mini_root)
+    base = "title: T\ndate: 2026-12-05\nstart: '10:00'\nsessions: [01-mini]\n"
+    good = tmp_path / "good.yml"
+    good.write_text(base + "room:\n  max_kernels: 12\n")
+    plan, _ = load_workshop(good, content)
+    assert RoomSettings.of(plan) == RoomSettings(max_kernels=12, idle_minutes=20)
+    assert RoomSettings.of(load_workshop(_write(tmp_path, base), content)[0]) == RoomSettings()
+    bad = tmp_path / "bad.yml"
+    bad.write_text(base + "room:\n  max_kernels: 0\n  seats: 3\n")
+    with pytest.raises(InvalidContent) as errors:
+        load_workshop(bad, content)
+    assert "bad.yml" in str(errors.value.errors[0]) and "room" in " ".join(map(str, errors.value.errors))
+
+
+def _write(folder, text):
+    path = folder / "plain.yml"
+    path.write_text(text)
+    return path
+
+
+def test_requests_from_outside_are_refused_before_any_handler():
+    pytest.importorskip("voila")
+    import tornado.web
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+
+    from dpskit.room.app import RoomApplication
+
+    class Hello(tornado.web.RequestHandler):
+        def get(self):
+            self.write("hello")
+
+    app = RoomApplication([(r"/r/x/", Hello)])
+
+    def route(address):
+        request = HTTPServerRequest(start_line=RequestStartLine("GET", "/r/x/", "HTTP/1.1"), headers=HTTPHeaders({"X-Real-IP": "192.168.1.5", "X-Forwarded-For": "10.0.0.1"}))
+        request.remote_ip = address
+        return app.find_handler(request)
+
+    assert route("192.168.1.9").handler_class is Hello
+    refused = route("8.8.8.8")  # forwarded-for headers are not trusted (xheaders is off)
+    assert refused.handler_class is tornado.web.ErrorHandler and refused.handler_kwargs == {"status_code": 403}
+
+
+def test_facilitator_pages_get_the_join_slide_and_poll_controls(mini_build):
+    pytest.importorskip("segno")
+    from types import SimpleNamespace
+
+    from dpskit.room.pages import host_page
+
+    room = SimpleNamespace(join_url="http://192.168.1.20:8866/r/abc/", host_api="/r/abc/host/T0KEN/api/poll")
+    deck = (mini_build / "slides/01-mini.slides.html").read_text()
+    served = host_page(deck, room)
+    first = served.index('<div class="slides">') + len('<div class="slides">')
+    assert served[first:].lstrip().startswith('<section class="dpskit-join-slide"')
+    assert "http://192.168.1.20:8866/r/abc/" in served and "<svg" in served
+    csp = next(tag for tag in re.findall(r"<meta\b[^>]*>", served) if "Content-Security-Policy" in tag)
+    policy = re.search(r'content="([^"]*)"', csp).group(1)
+    assert "connect-src 'self'" in policy and "http" not in policy
+    assert 'name="dpskit-room-host" content="/r/abc/host/T0KEN/api/poll"' in served and "dpskit-room-toggle" in served
+    index = host_page((mini_build / "index.html").read_text(), room)
+    assert "dpskit-room-box" in index and "<svg" in index and "T0KEN" not in index
+    assert "dpskit-join-slide" not in deck and "connect-src" not in deck  # the file itself is as built
