@@ -116,7 +116,7 @@ def test_requests_from_outside_are_refused_before_any_handler():
     app = RoomApplication([(r"/r/x/", Hello)])
 
     def route(address):
-        request = HTTPServerRequest(start_line=RequestStartLine("GET", "/r/x/", "HTTP/1.1"), headers=HTTPHeaders({"X-Real-IP": "192.168.1.5", "X-Forwarded-For": "10.0.0.1"}))
+        request = HTTPServerRequest(start_line=RequestStartLine("GET", "/r/x/", "HTTP/1.1"), headers=HTTPHeaders({"Host": "192.168.1.20:8866", "X-Real-IP": "192.168.1.5", "X-Forwarded-For": "10.0.0.1"}))
         request.remote_ip = address
         return app.find_handler(request)
 
