@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import secrets
+from functools import cached_property
 from pathlib import Path
 
 import tornado.web
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Integer, Unicode
 from voila.app import Voila
+from voila.voila_identity_provider import VoilaIdentityProvider
 
 from .network import is_local_address, redact_all_logs
 from .pages import host_page, join_page, ROOM_ASSETS
@@ -26,12 +28,25 @@ class BoundedKernelManager(AsyncMappingKernelManager):
     own culler, configured by `dpskit room`). One more participant gets a clear 503."""
 
     max_kernels = Integer(30, help="most kernels at once").tag(config=True)
+    _starting = 0  # kernels on their way up count too: a whole room may open a notebook at once
 
     async def start_kernel(self, *args, **kwargs):
-        if len(self.list_kernel_ids()) >= self.max_kernels:
+        if len(self.list_kernel_ids()) + self._starting >= self.max_kernels:
             raise tornado.web.HTTPError(503, reason="The room is full: every notebook seat is taken. "
                                         "Use the slides or the take-home, or try again in a few minutes.")
-        return await super().start_kernel(*args, **kwargs)
+        self._starting += 1
+        try:
+            return await super().start_kernel(*args, **kwargs)
+        finally:
+            self._starting -= 1
+
+
+class CookielessIdentity(VoilaIdentityProvider):
+    """Jupyter Server remembers an anonymous visitor with a random name in a 30-day cookie; the
+    room sets no cookie but the poll's: every request is simply anonymous."""
+
+    def set_login_cookie(self, handler, user) -> None:
+        pass
 
 
 def no_request_log(handler) -> None:
@@ -87,7 +102,7 @@ class JoinHandler(RoomHandler):
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; "
                         "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
-        self.finish(join_page(self.room))
+        self.finish(self.room.join_html)
 
 
 class AssetHandler(RoomHandler):
@@ -189,6 +204,10 @@ class RoomApp(Voila):
     room_code = Unicode(config=True)
     host_token = Unicode(config=True)
     join_url = Unicode(config=True, help="the address participants type")
+
+    @cached_property
+    def join_html(self) -> str:
+        return join_page(self)
 
     @property
     def host_api(self) -> str:

@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> None:
         "--Voila.port_retries=0", "--show_tracebacks=False", f"--Voila.base_url=/r/{code}/",
         f"--Voila.connection_dir_root={args.runtime}",
         "--VoilaConfiguration.multi_kernel_manager_class=dpskit.room.app.BoundedKernelManager",
+        "--Voila.identity_provider_class=dpskit.room.app.CookielessIdentity",
         f"--BoundedKernelManager.max_kernels={args.max_kernels}",
         f"--MappingKernelManager.cull_idle_timeout={args.idle_minutes * 60}", "--MappingKernelManager.cull_interval=60",
         f"--RoomApp.facilitator_pack={args.facilitator}", f"--RoomApp.join_url={args.join_url}",
