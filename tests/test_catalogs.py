@@ -224,6 +224,14 @@ def test_a_spanish_build_shows_the_translations_in_every_output(spanish_mini):
     quiz = next((participant / "data/quizzes").glob("*.yaml")).read_text(encoding="utf-8")
     assert MARKER in quiz and "talking_points" not in quiz
     assert MARKER in (participant / "data/glossary.csv").read_text(encoding="utf-8")
+    # the pack's notebooks load that copy as valid content in its language; True/False in the tool's words
+    from dpskit.content import load_content
+
+    pack_content, errors = load_content(participant, notebooks=False)
+    assert errors == [] and pack_content.language == "es"
+    item = next(i for i in pack_content.quiz_items.values() if i.type == "true_false")
+    assert [o.text for o in item.options] == list(catalogs.true_false("es")) != ["True", "False"]
+    assert catalogs.true_false("es")[0] in (out / "guide/answer-key.html").read_text(encoding="utf-8")
     for page in ("index.html", "guide/answer-key.html", "cards/pocket-card.html"):
         assert MARKER in (out / page).read_text(encoding="utf-8"), page
 

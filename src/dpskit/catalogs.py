@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from .i18n import N_
+
 LOCALE = "locale"
+SOURCE_LANGUAGE = "en"
 REVIEW_HEADER = "X-Review-Status"
 AWAITING_REVIEW = "community translation, awaiting review by a native-speaking trainer"
 REVIEWED = "reviewed"  # what a reviewer sets X-Review-Status to
@@ -80,10 +83,24 @@ def walk_yaml(rel: str, data: Any, translate: Callable[[str, str], str] | None =
     yield from visit(data, (), (), False)
 
 
+# A true/false question's options: the tool's own words (interface catalogue), not content.
+TRUE_FALSE = (N_("True"), N_("False"))
+
+
+def true_false(language: str | None) -> tuple[str, str]:
+    """The options of a true/false question in `language`, as content read in it has them."""
+    if not language or language == SOURCE_LANGUAGE:
+        return TRUE_FALSE
+    from .i18n import translation
+
+    words = translation(language)
+    return tuple(words.gettext(word) for word in TRUE_FALSE)
+
+
 def _fixed_text(parent: Any, key: Any) -> bool:
-    """A true/false question's options are the words True and False, which the tool itself shows in the
-    pack's language; they are checked as such and never translated as content."""
-    return key == "text" and isinstance(parent, dict) and "correct" in parent and parent.get("text") in ("True", "False")
+    """True/False options are never content messages: the content read in a language gets the
+    interface catalogue's words for them (see Translator.yaml)."""
+    return key == "text" and isinstance(parent, dict) and "correct" in parent and parent.get("text") in TRUE_FALSE
 
 
 def walk_notebook(rel: str, nb: Any, translate: Callable[[str, str], str] | None = None) -> Iterator[tuple[str, str]]:
@@ -435,9 +452,6 @@ def languages(root: Path) -> list[str]:
 
 # ---------------------------------------------------------------- applying translations at build time
 
-SOURCE_LANGUAGE = "en"
-
-
 class Translator:
     """One language's catalogues as the build uses them: a message is used only when it is
     translated, not fuzzy, and translates exactly the English the source has now; anything else
@@ -471,6 +485,13 @@ class Translator:
     def yaml(self, rel: str, data: Any) -> Any:
         for _ in walk_yaml(rel, data, self.text):
             pass
+        items = data.get("items") if rel.startswith("data/quizzes/") and isinstance(data, dict) else None
+        words = dict(zip(TRUE_FALSE, true_false(self.language)))
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and item.get("type") == "true_false" and isinstance(item.get("options"), list):
+                for option in item["options"]:
+                    if isinstance(option, dict) and option.get("text") in words:
+                        option["text"] = words[option["text"]]
         return data
 
     def notebook(self, rel: str, nb: Any) -> Any:

@@ -168,7 +168,9 @@ def load_valid_content(root: Path | None = None, *, notebooks: bool = True, lang
     from ..catalogs import translator
 
     translated = translator(root, language)
-    digest = hashlib.sha256(f"{notebooks} {language} {translated.digest if translated else ''}".encode())
+    from ..catalogs import true_false
+
+    digest = hashlib.sha256(f"{notebooks} {language} {translated.digest if translated else ''} {true_false(language)}".encode())
     for path in inputs:
         if path.is_file():
             digest.update(path.as_posix().encode() + path.read_bytes())
@@ -288,7 +290,9 @@ def _load_quiz_item(check: _Collector, content: Content, doc: YamlDocument, at: 
         check.add_at(doc, (*at, "id"), f"duplicate quiz id {entry['id']!r}")
     if not entry["id"].startswith(session_id[:3]):
         check.add_at(doc, (*at, "id"), f"quiz id {entry['id']!r} should start with {session_id[:3]!r}")
-    for message in _option_rule_errors(entry):
+    from ..catalogs import true_false
+
+    for message in _option_rule_errors(entry, true_false(content.language)):
         check.add_at(doc, (*at, "options"), message)
     _resolve_sources(check, content, doc.path, doc.line((*at, "sources")), _key_path((*at, "sources")), entry["sources"])
     content.quiz_items[entry["id"]] = QuizItem(
@@ -298,7 +302,7 @@ def _load_quiz_item(check: _Collector, content: Content, doc: YamlDocument, at: 
     )
 
 
-def _option_rule_errors(entry: dict[str, Any]) -> list[str]:
+def _option_rule_errors(entry: dict[str, Any], true_false: tuple[str, str] = ("True", "False")) -> list[str]:
     correct = sum(1 for option in entry["options"] if option["correct"])
     kind = entry["type"]
     if kind == "single" and correct != 1:
@@ -307,8 +311,8 @@ def _option_rule_errors(entry: dict[str, Any]) -> list[str]:
         return ["a 'multiple' question needs at least one correct option, found 0"]
     if kind == "true_false":
         texts = [option["text"] for option in entry["options"]]
-        if texts != ["True", "False"] or correct != 1:
-            return ["a 'true_false' question has exactly the options 'True' and 'False', one of them correct"]
+        if texts != list(true_false) or correct != 1:
+            return [f"a 'true_false' question has exactly the options {true_false[0]!r} and {true_false[1]!r}, one of them correct"]
     return []
 
 
