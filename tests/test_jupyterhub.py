@@ -62,8 +62,11 @@ class Hub:
         self.cwd = cwd
         self.net_log = work / "outside-attempts.log"
         self.net_log.touch()
+        self.hooked = work / "hooked-processes.log"  # which processes loaded the recorder
         (hooks / "sitecustomize.py").write_text(
-            f"import os\nos.environ.setdefault('DPSKIT_NET_LOG', {str(self.net_log)!r})\n" + SITECUSTOMIZE)
+            f"import os\nos.environ.setdefault('DPSKIT_NET_LOG', {str(self.net_log)!r})\n"
+            f"with open({str(self.hooked)!r}, 'a') as log, open('/proc/self/cmdline', 'rb') as cmd:\n"
+            f"    log.write(cmd.read().replace(bytes(1), b' ').decode(errors='replace') + '\\n')\n" + SITECUSTOMIZE)
         self.token = secrets.token_hex(24)
         port, hub_port, api_port = free_port(), free_port(), free_port()
         test_config = work / "test_config.py"
@@ -214,6 +217,9 @@ def hub(pack, tmp_path_factory):
         (ARTIFACTS / "report.json").write_text(json.dumps(REPORT, indent=1))
     attempts = hub.outside_attempts()
     assert attempts == [], f"the hub, a server or a kernel tried to reach other hosts: {attempts[:5]}"
+    hooked = hub.hooked.read_text()
+    for process in ("jupyterhub", "jupyterhub_idle_culler", "jupyterhub.singleuser", "ipykernel_launcher"):
+        assert f" {process} " in hooked, f"the recorder was not loaded in {process}: its requests were not counted"
     left = sorted(p.relative_to(work).as_posix() for p in [*hub.tmp.rglob("*"), *hub.cwd.rglob("*")])
     assert left == [], f"the hub left files behind: {left[:10]}"
     for user in USERS:
@@ -355,3 +361,22 @@ def test_image_and_kubernetes_values_run_the_same_participant_mode():
     assert not any(values["singleuser"]["networkPolicy"]["egressAllowRules"][rule]
                    for rule in ("nonPrivateIPs", "privateIPs", "cloudMetadataServer"))
     assert '"$whl[live,hub]"' in dockerfile  # the extras the test installs
+
+
+def test_hub_command_is_the_participant_mode(tmp_path):
+    """What `dpskit participant --hub` runs: dpskit's settings on jupyterhub-singleuser."""
+    from dpskit.participant import hub_command, server_command
+
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks/01.ipynb").write_text("{}")
+    voila = hub_command(tmp_path)
+    assert voila[1:3] == ["-m", "jupyterhub.singleuser"]
+    for flag in ("--VoilaConfiguration.template=dpskit", "--VoilaConfiguration.show_tracebacks=False",
+                 f"--ServerApp.root_dir={tmp_path / 'notebooks'}", "--ServerApp.default_url=/voila/tree",
+                 "--ServerApp.contents_manager_class=dpskit.participant.ReadOnlyContentsManager",
+                 "--ServerApp.terminals_enabled=False", '"mathjax_url": None'):
+        assert any(flag in part for part in voila), flag
+    lab = hub_command(tmp_path, lab=True)
+    assert f"--ServerApp.root_dir={tmp_path}" in lab and "--ServerApp.default_url=/lab" in lab
+    assert set(server_command(tmp_path, lab=True)) - set(lab) <= {"--ServerApp.port=8866", "--ServerApp.ip=127.0.0.1",
+                                                                  "-m", "jupyterlab"}, "--lab and --hub --lab differ"
