@@ -132,7 +132,11 @@ class Recorder:
 def value_of(content: Content, dependency: tuple[str, ...]) -> Any:
     """The current value of one recorded dependency (None when it no longer exists)."""
     if dependency == EVERYTHING:
-        return _files_digest([content.root / "data"]) + (content.root / "curriculum.yml").read_text(encoding="utf-8")
+        from .catalogs import translator
+
+        translated = translator(content.root, content.language)  # read through catalogues: they count too
+        return (_files_digest([content.root / "data"]) + (content.root / "curriculum.yml").read_text(encoding="utf-8")
+                + (translated.digest if translated else ""))
     field = getattr(content, dependency[0], None)
     if len(dependency) == 1:
         return plain(field)
