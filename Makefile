@@ -9,7 +9,7 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 # Reinstall when the package definition or the installed templates change.
 INSTALL_INPUTS := pyproject.toml $(wildcard export/templates/*/* export/voila/templates/*/* export/jupyterlab/*/*)
 
-.PHONY: workshop test check lab participant bench clean messages
+.PHONY: workshop test check lab participant room bench clean messages
 
 WORKSHOP ?= workshop.yml
 
@@ -37,6 +37,12 @@ PACK ?= $(firstword $(wildcard build/*-participant) $(patsubst %/notebooks,%,$(w
 participant: $(VENV)/.installed-live
 	@test -n "$(PACK)" || { echo "no pack yet: run make workshop first" >&2; exit 1; }
 	$(BIN)/dpskit participant $(PACK)
+
+# The room server on this computer's networks (dpskit room): give the facilitator pack (ROOM=build/<folder>).
+ROOM ?= $(patsubst %-participant,%,$(firstword $(wildcard build/*-participant)))
+room: $(VENV)/.installed-live
+	@test -n "$(ROOM)" || { echo "no pack yet: run make workshop first" >&2; exit 1; }
+	$(BIN)/dpskit room $(ROOM)
 
 $(VENV)/.installed-live: $(INSTALL_INPUTS) | $(BIN)/python
 	$(PIP) install -e ".[pdf,live]"

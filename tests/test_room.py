@@ -144,3 +144,19 @@ def test_facilitator_pages_get_the_join_slide_and_poll_controls(mini_build):
     index = host_page((mini_build / "index.html").read_text(), room)
     assert "dpskit-room-box" in index and "<svg" in index and "T0KEN" not in index
     assert "dpskit-join-slide" not in deck and "connect-src" not in deck  # the file itself is as built
+
+
+def test_the_room_needs_the_facilitator_pack_with_its_participant_pack(tmp_path):
+    from dpskit.room import room_packs
+
+    facilitator, participant = tmp_path / "2026-12-05-w", tmp_path / "2026-12-05-w-participant"
+    for folder in (facilitator, participant / "notebooks"):
+        folder.mkdir(parents=True)
+    (facilitator / "index.html").write_text("x")
+    (facilitator / "curriculum.yml").write_text("x")
+    with pytest.raises(FileNotFoundError, match="participant pack beside it"):
+        room_packs(facilitator)
+    (participant / "index.html").write_text("x")
+    assert room_packs(facilitator) == (facilitator.resolve(), participant.resolve())
+    with pytest.raises(FileNotFoundError, match="give the facilitator pack"):
+        room_packs(participant)

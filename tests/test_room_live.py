@@ -278,7 +278,8 @@ def test_a_facilitator_and_three_phones_poll_and_play(room, content, chromium):
 
         phone = phones[0]  # the phone at 360 px opens the session and plays a scenario in Voilà
         phone.goto(room.join_url)
-        phone.get_by_role("link", name=session.title).click()
+        title = json.loads((room.participant / "notebooks" / f"{session.id}.ipynb").read_text())["metadata"]["dpskit"]["title"]
+        phone.get_by_role("link", name=title).click()
         player = phone.locator(".dpskit-scenario-live").first
         player.wait_for(timeout=180_000)
         player.scroll_into_view_if_needed()

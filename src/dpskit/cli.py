@@ -320,6 +320,8 @@ def room(root: Path | None, pack: Path, workshop: Path | None, host: str, port: 
     except ImportError as exc:
         raise click.ClickException(f"{exc.name} is not installed: pip install 'dpskit[live]'") from None
     settings = _room_settings(root, pack, workshop)
+    for name in ("SIGTERM", "SIGHUP"):  # closing the terminal or `kill` closes the room too, kernels and all
+        signal.signal(getattr(signal, name), _interrupt)
     try:
         sys.exit(serve(pack, host=host, port=port, settings=settings, say=click.echo))
     except (FileNotFoundError, RuntimeError, TimeoutError) as exc:

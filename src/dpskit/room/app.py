@@ -219,8 +219,13 @@ class RoomApp(Voila):
 
         from ..packs import output_path
 
-        found = [(s, output_path("notebook", s.id).as_posix()) for s in self.content.sessions]
-        return [SimpleNamespace(title=s.title, notebook_path=rel) for s, rel in found if (Path(self.root_dir) / rel).is_file()]
+        sessions = []
+        for session in self.content.sessions:
+            rel = output_path("notebook", session.id).as_posix()
+            if (Path(self.root_dir) / rel).is_file():  # the pack's data has no titles; the notebook does
+                meta = json.loads((Path(self.root_dir) / rel).read_text(encoding="utf-8"))["metadata"].get("dpskit", {})
+                sessions.append(SimpleNamespace(title=meta.get("title") or session.id, notebook_path=rel))
+        return sessions
 
     def init_settings(self):
         settings = super().init_settings()
