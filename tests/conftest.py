@@ -40,17 +40,27 @@ def repo_build(tmp_path_factory) -> Path:
     return build(REPO, out, use_cache=False).out
 
 
-@pytest.fixture(scope="session")
-def workshop_packs(tmp_path_factory):
-    """`make workshop`: the default workshop.yml over the real curriculum, built once outside
-    build/. Returns the build result (facilitator pack .out, participant pack .participant) and the plan."""
+def _workshop_packs(tmp_path_factory, name: str):
     from dpskit.build import build
     from dpskit.content import load_valid_content
     from dpskit.workshop import load_workshop
 
-    plan, _ = load_workshop(REPO / "workshop.yml", load_valid_content(REPO))
-    result = build(REPO, tmp_path_factory.mktemp("packs") / plan.slug, workshop=REPO / "workshop.yml")
+    plan, _ = load_workshop(REPO / name, load_valid_content(REPO))
+    result = build(REPO, tmp_path_factory.mktemp("packs") / plan.slug, workshop=REPO / name)
     return result, plan
+
+
+@pytest.fixture(scope="session")
+def workshop_packs(tmp_path_factory):
+    """`make workshop`: the default workshop.yml over the real curriculum, built once outside
+    build/. Returns the build result (facilitator pack .out, participant pack .participant) and the plan."""
+    return _workshop_packs(tmp_path_factory, "workshop.yml")
+
+
+@pytest.fixture(scope="session")
+def spanish_packs(tmp_path_factory):
+    """`make workshop WORKSHOP=workshop.es.yml`: the example Spanish workshop, built once the same way."""
+    return _workshop_packs(tmp_path_factory, "workshop.es.yml")
 
 
 class DummyComm:

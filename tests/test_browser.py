@@ -49,14 +49,27 @@ def _pages(session_ids: list[str]) -> list[str]:
     return ["index.html"] + [output_path(fmt, sid).as_posix() for sid in session_ids for fmt in html]
 
 
+def _workshop_sessions(name: str) -> list[str]:
+    from ruamel.yaml import YAML
+
+    return list(YAML(typ="safe").load((REPO / name).read_text(encoding="utf-8"))["sessions"])
+
+
 SESSIONS = _session_ids()
 PAGES = _pages(SESSIONS)
 # Facilitator decks: answer fragments and speaker notes (participant decks have neither, by design).
 DECKS = [p for p in PAGES if p.endswith(".slides.html") and ".participant." not in p]
+# The same checks on the Spanish pack of workshop.es.yml: (pack, page) pairs, "en" being the full build.
+PACK_PAGES = [("en", p) for p in PAGES] + [("es", p) for p in _pages(_workshop_sessions("workshop.es.yml"))]
 
 
-def page_name(relative: str) -> str:
-    return Path(relative).name.removesuffix(".html")
+def page_name(relative: str, pack: str = "en") -> str:
+    name = Path(relative).name.removesuffix(".html")
+    return name if pack == "en" else f"{pack}-{name}"
+
+
+def pack_page_name(pair) -> str:
+    return page_name(pair[1], pair[0]) if isinstance(pair, tuple) else str(pair)
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -69,6 +82,25 @@ def server(repo_build):
         yield served
     finally:
         served.close()
+
+
+@pytest.fixture(scope="session")
+def spanish_server(spanish_packs):
+    served = StaticServer(spanish_packs[0].out)
+    try:
+        yield served
+    finally:
+        served.close()
+
+
+@pytest.fixture
+def pack_of(request):
+    """pack ("en", "es") -> (its folder, its local server); only the packs a test asks for are built."""
+    def get(pack: str):
+        if pack == "en":
+            return request.getfixturevalue("repo_build"), request.getfixturevalue("server")
+        return request.getfixturevalue("spanish_packs")[0].out, request.getfixturevalue("spanish_server")
+    return get
 
 
 @pytest.fixture(scope="session")
@@ -122,17 +154,20 @@ def assert_clean(log: PageLog, origin: str, what: str) -> None:
 # --------------------------------------------------------------------------- the build itself
 
 
-def test_every_built_page_is_checked(browser, server, repo_build, report):
+@pytest.mark.parametrize("pack", ["en", "es"])
+def test_every_built_page_is_checked(browser, pack_of, report, pack):
     """PAGES is known before the build (index + each HTML format of each session); any other HTML
     page the build writes gets the same checks here, so no page escapes the browser."""
-    built = {p.relative_to(repo_build).as_posix() for p in repo_build.rglob("*.html")}
-    assert not set(PAGES) - built, f"expected pages missing from the build: {sorted(set(PAGES) - built)}"
-    report["other_pages"] = others = sorted(built - set(PAGES))
+    folder, server = pack_of(pack)
+    pages = {relative for of, relative in PACK_PAGES if of == pack}
+    built = {p.relative_to(folder).as_posix() for p in folder.rglob("*.html")}
+    assert not pages - built, f"expected pages missing from the build: {sorted(pages - built)}"
+    report.setdefault("other_pages", {})[pack] = others = sorted(built - pages)
     for relative in others:
         for origin in ORIGINS:
-            check_load(browser, server, repo_build, report, relative, origin)
-            check_quizzes(browser, server, repo_build, report, relative, origin)
-        check_axe(browser, repo_build, report, relative)
+            check_load(browser, server, folder, report, relative, origin, pack)
+            check_quizzes(browser, server, folder, report, relative, origin, pack)
+        check_axe(browser, folder, report, relative, pack)
 
 
 def test_the_harness_sees_and_blocks_outside_requests(browser, tmp_path):
@@ -159,14 +194,16 @@ def test_the_harness_sees_and_blocks_outside_requests(browser, tmp_path):
 
 
 @pytest.mark.parametrize("origin", ORIGINS)
-@pytest.mark.parametrize("relative", PAGES, ids=page_name)
-def test_page_loads_offline_and_quietly(browser, server, repo_build, report, relative, origin):
-    check_load(browser, server, repo_build, report, relative, origin)
+@pytest.mark.parametrize("pack,relative", PACK_PAGES, ids=pack_page_name)
+def test_page_loads_offline_and_quietly(browser, pack_of, report, pack, relative, origin):
+    folder, server = pack_of(pack)
+    check_load(browser, server, folder, report, relative, origin, pack)
 
 
-def check_load(browser, server, repo_build, report, relative, origin):
+def check_load(browser, server, repo_build, report, relative, origin, pack="en"):
+    name = page_name(relative, pack)
     if relative.endswith(".slides.html"):
-        report["decks"][page_name(relative)] = (repo_build / relative).stat().st_size
+        report["decks"][name] = (repo_build / relative).stat().st_size
     page, log = open_page(browser, url_for(origin, relative, repo_build, server))
     try:
         page.wait_for_load_state("networkidle")
@@ -177,10 +214,12 @@ def check_load(browser, server, repo_build, report, relative, origin):
         # screenshot of the whole length takes longer than the timeout on a busy 2-core machine
         tall = full and page.evaluate("document.documentElement.scrollHeight") > SCREENSHOT_HEIGHT
         clip = {"x": 0, "y": 0, "width": page.viewport_size["width"], "height": SCREENSHOT_HEIGHT} if tall else None
-        page.screenshot(path=str(SCREENSHOTS / f"{page_name(relative)}-{origin}.png"), full_page=full, clip=clip)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{origin}.png"), full_page=full, clip=clip)
         assert page.title(), f"{relative} has no <title>"
+        want = "en" if pack == "en" else pack
+        assert page.evaluate("document.documentElement.lang") == want, f"{relative} ({pack}): <html lang> is not {want!r}"
         expected = origin_of(origin, server)
-        report["pages"][f"{page_name(relative)}-{origin}"] = {
+        report["pages"][f"{name}-{origin}"] = {
             "requests": len(log.requests),
             "non_local": sum(not is_local(u, expected) for u in log.requests),
             "urls": sorted(set(log.requests)),
@@ -340,15 +379,16 @@ def quiz_by_keyboard(page, form_id: str, key: dict, kind: str) -> None:
 
 
 @pytest.mark.parametrize("origin", ORIGINS)
-@pytest.mark.parametrize("relative", PAGES, ids=page_name)
-def test_quizzes_by_mouse_and_keyboard_keep_nothing(browser, server, repo_build, report, relative, origin):
-    check_quizzes(browser, server, repo_build, report, relative, origin)
+@pytest.mark.parametrize("pack,relative", PACK_PAGES, ids=pack_page_name)
+def test_quizzes_by_mouse_and_keyboard_keep_nothing(browser, pack_of, report, pack, relative, origin):
+    folder, server = pack_of(pack)
+    check_quizzes(browser, server, folder, report, relative, origin, pack)
 
 
 STORED = "() => [document.cookie, JSON.stringify(Object.entries(localStorage)), sessionStorage.length]"
 
 
-def check_quizzes(browser, server, repo_build, report, relative, origin):
+def check_quizzes(browser, server, repo_build, report, relative, origin, pack="en"):
     page, log = open_page(browser, url_for(origin, relative, repo_build, server))
     try:
         # reveal's own speaker view may have remembered its layout for this origin; we only ask
@@ -371,7 +411,7 @@ def check_quizzes(browser, server, repo_build, report, relative, origin):
             quiz_by_mouse(page, form_id, keys[form_id], kind)
             if kind == "multiple" or form_id == forms[0][0]:
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(SCREENSHOTS / f"{page_name(relative)}-{form_id}-{origin}.png"))
+                page.screenshot(path=str(SCREENSHOTS / f"{page_name(relative, pack)}-{form_id}-{origin}.png"))
         page.reload(wait_until="load")
         if page.locator(".reveal").count():
             page.wait_for_selector(".reveal.ready", state="attached")
@@ -384,7 +424,7 @@ def check_quizzes(browser, server, repo_build, report, relative, origin):
         assert stored == stored_before and stored[0] == "" and stored[2] == 0, (
             f"the quizzes stored something: cookie/localStorage/sessionStorage = {stored} (before: {stored_before})")
         assert_clean(log, origin_of(origin, server), relative)
-        report["quizzes"][f"{page_name(relative)}-{origin}"] = [kind for _, kind, _ in forms]
+        report["quizzes"][f"{page_name(relative, pack)}-{origin}"] = [kind for _, kind, _ in forms]
     finally:
         page.close()
 
@@ -499,12 +539,12 @@ def test_speaker_view_shows_the_notes(browser, server, repo_build, report, relat
 # --------------------------------------------------------------------------- accessibility
 
 
-@pytest.mark.parametrize("relative", PAGES, ids=page_name)
-def test_no_serious_accessibility_problems(browser, repo_build, report, relative):
-    check_axe(browser, repo_build, report, relative)
+@pytest.mark.parametrize("pack,relative", PACK_PAGES, ids=pack_page_name)
+def test_no_serious_accessibility_problems(browser, pack_of, report, pack, relative):
+    check_axe(browser, pack_of(pack)[0], report, relative, pack)
 
 
-def check_axe(browser, repo_build, report, relative):
+def check_axe(browser, repo_build, report, relative, pack="en"):
     from axe_playwright_python.sync_playwright import Axe
 
     page, _ = open_page(browser, (repo_build / relative).as_uri())
@@ -517,8 +557,8 @@ def check_axe(browser, repo_build, report, relative):
          "targets": [n["target"] for n in v["nodes"]][:5]}
         for v in results.response["violations"]
     ]
-    report["axe"][page_name(relative)] = violations
-    print(f"axe {page_name(relative)}: " + (", ".join(f"{v['id']} ({v['impact']}) x{v['nodes']}" for v in violations) or "no violations"))
+    report["axe"][page_name(relative, pack)] = violations
+    print(f"axe {page_name(relative, pack)}: " + (", ".join(f"{v['id']} ({v['impact']}) x{v['nodes']}" for v in violations) or "no violations"))
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
     assert not serious, f"axe: serious/critical violations on {relative}: {json.dumps(serious, indent=1)}"
 

@@ -39,8 +39,9 @@ def phone(playwright_driver):
             context.close()
 
 
-def test_every_page_fits_360_px(workshop_packs, phone):
-    result, _ = workshop_packs
+@pytest.mark.parametrize("packs", ["workshop_packs", "spanish_packs"], ids=["workshop.yml", "workshop.es.yml"])
+def test_every_page_fits_360_px(request, packs, phone):
+    result, _ = request.getfixturevalue(packs)
     widths, wide = {}, {}
     for pack in (result.out, result.participant):
         pages = sorted(p for p in pack.rglob("*.html") if not p.name.endswith(".slides.html"))  # decks scale to fit
@@ -53,7 +54,7 @@ def test_every_page_fits_360_px(workshop_packs, phone):
             if width > WIDTH:
                 wide[name] = {"scrollWidth": width, "too wide": culprits}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "narrow-360.json").write_text(json.dumps(widths, indent=1, sort_keys=True))
+    (ARTIFACTS / f"narrow-360-{result.out.name}.json").write_text(json.dumps(widths, indent=1, sort_keys=True))
     assert {"index.html", "before-the-day.html", "guide/answer-key.html", "cards/pocket-card.html"} <= {
         n.split("/", 1)[1] for n in widths}
     assert wide == {}

@@ -30,13 +30,26 @@ def _session_ids() -> list[str]:
 SESSIONS = _session_ids()
 
 
+def _decks(tmp_path_factory, language: str | None) -> Path:
+    from dpskit.build import build
+
+    out = tmp_path_factory.mktemp(f"slides-build-{language or 'en'}") / "build"
+    return build(REPO, out, formats=["slides", "participant-slides"], pdf=False, language=language).out
+
+
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory) -> Path:
     """Every session's decks, facilitator and participant (no PDFs): what the layout depends on."""
-    from dpskit.build import build
+    return _decks(tmp_path_factory, None)
 
-    out = tmp_path_factory.mktemp("slides-build") / "build"
-    return build(REPO, out, formats=["slides", "participant-slides"], pdf=False).out
+
+@pytest.fixture(scope="module")
+def spanish_decks(tmp_path_factory) -> Path:
+    """The same decks in Spanish (content through the catalogues, interface in Spanish): Spanish runs longer."""
+    return _decks(tmp_path_factory, "es")
+
+
+DECKS_IN = {"en": "decks", "es": "spanish_decks"}  # language -> the fixture with its decks
 
 
 @pytest.fixture(scope="module")
@@ -69,17 +82,19 @@ def open_deck(context, path: Path):
 # --------------------------------------------------------------------------- nothing below the slide
 
 
+@pytest.mark.parametrize("language", DECKS_IN)
 @pytest.mark.parametrize("kind", ["", ".participant"], ids=["facilitator", "participant"])
 @pytest.mark.parametrize("session_id", SESSIONS)
-def test_every_slide_fits_at_720p(context, decks, report, session_id, kind):
+def test_every_slide_fits_at_720p(request, context, report, session_id, kind, language):
     from dpskit.slidelayout import measure_deck
 
+    decks = request.getfixturevalue(DECKS_IN[language])
     fit = measure_deck(context, deck_path(decks, session_id, kind))
-    report.setdefault(session_id + kind, {}).update(
+    report.setdefault(session_id + kind + ("" if language == "en" else f".{language}"), {}).update(
         slides=fit.slides, overflowing_slides=sorted({o.number for o in fit.overflows}),
         overflows=[str(o) for o in fit.overflows])
     assert fit.slides > 5, f"{session_id}: the deck has only {fit.slides} slides"
-    assert not fit.overflows, f"{session_id}: content runs off the slide at 1280x720:\n" + "\n".join(
+    assert not fit.overflows, f"{session_id} ({language}): content runs off the slide at 1280x720:\n" + "\n".join(
         f"  {session_id} {o}" for o in fit.overflows)
 
 
@@ -170,15 +185,17 @@ FOCUSABLE_ELSEWHERE = """() => { const current = Reveal.getCurrentSlide();
     .filter(el => !el.closest('[inert]') && el.getClientRects().length > 0).map(el => el.outerHTML.slice(0, 80)); }"""
 
 
+@pytest.mark.parametrize("language", DECKS_IN)
 @pytest.mark.parametrize("session_id", SESSIONS)
-def test_tab_stays_on_the_current_slide(context, decks, report, session_id):
+def test_tab_stays_on_the_current_slide(request, context, report, session_id, language):
     from axe_playwright_python.sync_playwright import Axe
 
+    decks = request.getfixturevalue(DECKS_IN[language])
     page = open_deck(context, deck_path(decks, session_id))
     try:
         results = Axe().run(page, options={"runOnly": ["aria-hidden-focus"]})
         cases = sum(len(v["nodes"]) for v in results.response["violations"])
-        report.setdefault(session_id, {})["axe_aria_hidden_focus"] = cases
+        report.setdefault(session_id + ("" if language == "en" else f".{language}"), {})["axe_aria_hidden_focus"] = cases
         assert cases == 0, f"{session_id}: axe aria-hidden-focus on {cases} element(s)"
         for h in range(page.evaluate("Reveal.getTotalSlides()")):
             page.evaluate(f"Reveal.slide({h}, 0)")

@@ -131,11 +131,12 @@ PROVIDED_BY = (
 )
 
 
-def session_materials(session, files: set[str]) -> list[dict]:
-    """Each thing a session asks for, with the built file that provides it when there is one."""
+def session_materials(session, files: set[str], english=str) -> list[dict]:
+    """Each thing a session asks for, with the built file that provides it when there is one
+    (`english` maps a translated line back to the English the words are in)."""
     rows = []
     for thing in session.meta.get("materials", []):
-        href = next((rel.format(id=session.id) for word, rel in PROVIDED_BY if word in thing.lower()
+        href = next((rel.format(id=session.id) for word, rel in PROVIDED_BY if word in english(thing).lower()
                      and rel.format(id=session.id) + ".pdf" in files), None)
         rows.append({"text": thing, "pdf": f"{href}.pdf" if href else None, "html": f"{href}.html" if href and f"{href}.html" in files else None})
     return rows
@@ -150,13 +151,14 @@ def pages_with_blanks(htmls: dict[str, str]) -> list[str]:
 
 
 def render_before_the_day(content: Content, sessions, plan, files, plan_rows, blanks: list[str]) -> str:
+    from .catalogs import in_english
     from .workshop import CONTACT_LABELS
 
-    files = set(files)
+    files, english = set(files), in_english(content)
     return environment().get_template("before_the_day.html.j2").render(
         content=content, plan=plan, language=language(), contact_labels=CONTACT_LABELS, blanks=blanks, plan_rows=plan_rows,
         participants=plan.participants, prefix="",
-        sessions=[{"session": s, "materials": session_materials(s, files),
+        sessions=[{"session": s, "materials": session_materials(s, files, english),
                    "backup": f"slides/{s.id}.slides.pdf" if f"slides/{s.id}.slides.pdf" in files else None} for s in sessions],
         workshop_file=plan.source.name if plan.source else "workshop.yml",
         page_css=asset("page.css"), build_date=build_date(),

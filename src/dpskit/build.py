@@ -215,7 +215,9 @@ def _session_outputs(session_id: str, formats: list[str], pdf: bool) -> list[str
 
 def _shared_outputs(content: Content, selected, formats: list[str], pdf: bool, plan) -> list[str]:
     rels = ["index.html"]
-    for rel in materials_for(selected):
+    from .catalogs import in_english
+
+    for rel in materials_for(selected, in_english(content)):
         rels += [f"{rel}.html"] + ([f"{rel}.pdf"] if pdf else [])
     if content.pocket_card is not None:
         rels += ["cards/pocket-card.html"] + (["cards/pocket-card.pdf"] if pdf else [])

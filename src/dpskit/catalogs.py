@@ -473,6 +473,12 @@ class Translator:
                 if message.id and message.context and message.string and "fuzzy" not in message.flags:
                     self._entries[message.context] = (message.id, message.string)
         self.digest = hasher.hexdigest()
+        self._english = {string: english for english, string in self._entries.values()}
+
+    def english(self, text: str) -> str:
+        """The English a translated text came from (the text itself otherwise): code that looks for
+        words in content, such as which printed materials a session asks for, reads the English."""
+        return self._english.get(text, text)
 
     def awaiting_review(self, session_id: str) -> bool:
         """Whether a session's translation (its own catalogue or the shared one) is not reviewed yet."""
@@ -540,6 +546,12 @@ def translator(root: Path, language: str | None) -> Translator | None:
         kept = (stamp, Translator(Path(root), language))
         _translators[(str(root), language)] = kept
     return kept[1]
+
+
+def in_english(content) -> Callable[[str], str]:
+    """For a content read in another language: text -> the English it translates (see Translator.english)."""
+    translated = translator(Path(content.root), content.language)
+    return translated.english if translated else str
 
 
 def fallback_warnings(root: Path, language: str | None, session_ids: list[str]) -> list[str]:

@@ -19,7 +19,6 @@ from typing import Iterator
 DOMAIN = "dpskit"
 SOURCE_LANGUAGE = "en"
 LOCALE_DIR = Path(__file__).parent / "locale"
-REVIEWED = "reviewed"
 
 _language = SOURCE_LANGUAGE
 
@@ -34,25 +33,30 @@ def _candidates(language: str) -> list[str]:
 
 
 def has_catalogue(language: str) -> bool:
-    return language == SOURCE_LANGUAGE or any(catalogue_path(c).is_file() for c in _candidates(language))
+    return any(c == SOURCE_LANGUAGE or catalogue_path(c).is_file() for c in _candidates(language))
 
 
 @lru_cache(maxsize=None)
 def translation(language: str) -> gettext.NullTranslations:
     """The interface strings of `language` (English when it has no catalogue)."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
     for candidate in _candidates(language):
         path = catalogue_path(candidate)
         if candidate != SOURCE_LANGUAGE and path.is_file():
-            with path.open("rb") as handle:
-                catalog = read_po(handle, locale=candidate.split("_")[0], domain=DOMAIN)
-            compiled = io.BytesIO()
-            write_mo(compiled, catalog, use_fuzzy=False)
-            compiled.seek(0)
-            return gettext.GNUTranslations(compiled)
+            return compile_catalogue(path)
     return gettext.NullTranslations()
+
+
+def compile_catalogue(path: Path) -> gettext.GNUTranslations:
+    """A .po file compiled in memory; fuzzy messages are left out, so they show in English."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        catalog = read_po(handle, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
 
 
 def language() -> str:
@@ -96,5 +100,5 @@ def install_jinja(environment) -> None:
     environment.install_gettext_callables(_, ngettext, newstyle=True)
 
 
-__all__ = ["DOMAIN", "LOCALE_DIR", "REVIEWED", "SOURCE_LANGUAGE", "catalogue_path", "has_catalogue", "install_jinja",
-           "language", "N_", "ngettext", "set_language", "translation", "using", "_"]
+__all__ = ["DOMAIN", "LOCALE_DIR", "SOURCE_LANGUAGE", "catalogue_path", "compile_catalogue", "has_catalogue",
+           "install_jinja", "language", "N_", "ngettext", "set_language", "translation", "using", "_"]

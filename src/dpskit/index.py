@@ -77,8 +77,10 @@ def render_index(content: Content, sessions, files, *, pages=None, participant: 
         from .workshop import CONTACT_LABELS, summarize_agenda
 
         summary, contact_labels = summarize_agenda(frame, plan), CONTACT_LABELS
+    from .exporters.context import agenda_word
+
     return environment().get_template("index.html.j2").render(
-        content=content, language=language(), entries=entries, shared=shared_links(files, pages, participant), participant=participant,
+        content=content, language=language(), agenda_word=agenda_word, entries=entries, shared=shared_links(files, pages, participant), participant=participant,
         plan=plan, agenda=[] if frame is None else frame.to_dict("records"), summary=summary,
         contact_labels=contact_labels or {}, warnings=list(warnings), plan_rows=list(plan_rows),
         participants=plan.participants if plan else None, participant_pack=participant_pack,

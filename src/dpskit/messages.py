@@ -39,9 +39,9 @@ def extract(checkout: Path = CHECKOUT):
     return template
 
 
-def update(language: str, checkout: Path = CHECKOUT) -> Path:
+def update(language: str, checkout: Path = CHECKOUT, path: Path | None = None) -> Path:
     """Merge the checkout's strings into `language`'s catalogue (created when missing)."""
-    path = catalogue_path(language)
+    path = path or catalogue_path(language)
     catalogue = read_catalogue(path) if path.is_file() else _new(language)
     catalogue.update(extract(checkout))
     write_catalogue(path, catalogue)
@@ -70,9 +70,9 @@ class Coverage:
     review: str
 
 
-def coverage(language: str, checkout: Path = CHECKOUT) -> Coverage:
+def coverage(language: str, checkout: Path = CHECKOUT, path: Path | None = None) -> Coverage:
     """The catalogue judged against the strings in the code now (a stale catalogue shows as missing)."""
-    path = catalogue_path(language)
+    path = path or catalogue_path(language)
     catalogue = read_catalogue(path) if path.is_file() else None
     entries = {m.id: m for m in catalogue if m.id} if catalogue is not None else {}
     result = Coverage(language, 0, [], [], [], review_status(catalogue) if catalogue is not None else "")

@@ -87,13 +87,14 @@ MATERIALS = {
 }
 
 
-def asked_for(session, words) -> bool:
-    return any(word in thing.lower() for thing in session.meta.get("materials", []) for word in words)
+def asked_for(session, words, english=str) -> bool:
+    """`english` maps a translated materials line back to its English, where the words are."""
+    return any(word in english(thing).lower() for thing in session.meta.get("materials", []) for word in words)
 
 
-def materials_for(sessions) -> list[str]:
+def materials_for(sessions, english=str) -> list[str]:
     """The printable materials this workshop's sessions ask for, in a stable order."""
-    return [rel for rel, words in MATERIALS.items() if any(asked_for(s, words) for s in sessions)]
+    return [rel for rel, words in MATERIALS.items() if any(asked_for(s, words, english) for s in sessions)]
 
 
 def pdf_pages(path: Path) -> int:

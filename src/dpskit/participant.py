@@ -95,12 +95,26 @@ def private_environment(home: Path) -> dict[str, str]:
     }
 
 
+def pack_language(pack: Path) -> str:
+    """The language a pack was built in, from the curriculum.yml its build wrote beside the notebooks."""
+    from ruamel.yaml import YAML
+
+    for folder in (Path(pack), Path(pack).parent):
+        manifest = folder / "curriculum.yml"
+        if manifest.is_file():
+            data = YAML(typ="safe", pure=True).load(manifest.read_text(encoding="utf-8")) or {}
+            return str(data.get("language") or "en")
+    return "en"
+
+
 def server_command(pack: Path, *, lab: bool = False, port: int = 8866, open_browser: bool = True) -> list[str]:
-    """The Voilà or JupyterLab command line for `pack`, bound to 127.0.0.1 only."""
+    """The Voilà or JupyterLab command line for `pack`, bound to 127.0.0.1 only. Voilà's page
+    says the pack's language (the kernel's widgets speak it: see dpskit.notebook)."""
     browser = [] if open_browser else ["--no-browser"]
     if not lab:
         return [sys.executable, "-m", "voila", str(notebook_folder(pack)), f"--template={TEMPLATE}",
-                f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=False", *browser]
+                f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=False",
+                f"--VoilaExporter.language_code={pack_language(pack).split('-')[0]}", *browser]
     return [sys.executable, "-m", "jupyterlab", *locked_down(Path(pack).resolve()), f"--ServerApp.port={port}",
             "--ServerApp.ip=127.0.0.1", *browser]
 
@@ -125,6 +139,7 @@ def hub_command(pack: Path, *, lab: bool = False) -> list[str]:
     root = Path(pack).resolve() if lab else notebook_folder(pack)
     return [sys.executable, "-m", "jupyterhub.singleuser", *locked_down(root),
             f"--VoilaConfiguration.template={TEMPLATE}", "--VoilaConfiguration.show_tracebacks=False",
+            f"--VoilaExporter.language_code={pack_language(pack).split('-')[0]}",
             # Voilà as a server extension would fetch MathJax from cdnjs; None turns it off, as standalone.
             '--ServerApp.tornado_settings={"mathjax_url": None, "mathjax_config": None}',
             f"--ServerApp.default_url={'/lab' if lab else '/voila/tree'}"]

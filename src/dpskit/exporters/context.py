@@ -54,7 +54,14 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-KINDS = {"teaching": N_("teaching"), "activity": N_("activity"), "break": N_("break")}  # an agenda part's kind, as shown
+# An agenda part's kind and ADIDS phase as shown (the data keeps these English names).
+AGENDA_WORDS = {"teaching": N_("teaching"), "activity": N_("activity"), "break": N_("break"),
+                "Activity": N_("Activity"), "Discussion": N_("Discussion"), "Input": N_("Input"),
+                "Deepening": N_("Deepening"), "Synthesis": N_("Synthesis")}
+
+
+def agenda_word(word: str) -> str:
+    return _(AGENDA_WORDS[word]) if word in AGENDA_WORDS else word
 
 
 def agenda_rows(frame) -> dict[str, Any]:
@@ -62,7 +69,7 @@ def agenda_rows(frame) -> dict[str, Any]:
     by_kind = frame.groupby("kind")["minutes"].sum()
     return {
         "columns": [_("Clock"), _("Part"), _("ADIDS phase"), _("Kind"), _("Minutes")],
-        "rows": [[f"{r.start}–{r.end}", r.part, r.phase, _(KINDS.get(r.kind, r.kind)), int(r.minutes)] for r in frame.itertuples()],
+        "rows": [[f"{r.start}–{r.end}", r.part, agenda_word(r.phase), agenda_word(r.kind), int(r.minutes)] for r in frame.itertuples()],
         "teaching": int(by_kind.get("teaching", 0)),
         "activities": int(by_kind.get("activity", 0)),
         "total": int(frame["minutes"].sum()),

@@ -1,0 +1,248 @@
+"""The Spanish interface and the Spanish pack (issue 15): the interface catalogue is complete and
+keeps its placeholders, one switch sets the language for a build and for a kernel, the example
+workshop.es.yml builds a pack whose every page says lang="es" and whose controls speak Spanish
+(static pages in Chromium, participant notebooks in a real kernel), the bilingual pocket card
+carries both languages, and the guide says the translation awaits review.
+
+These assert on the interface language and on `lang`, not on how much content is translated
+(dpskit check --language and tests/test_catalogs.py own that)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from dpskit import i18n
+from dpskit.i18n import _
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def spanish(message: str) -> str:
+    with i18n.using("es"):
+        return _(message)
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A test that switches the process's language leaves it as every other test expects."""
+    yield
+    i18n.set_language(None)
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+
+def test_interface_catalogue_is_complete_keeps_placeholders_and_awaits_review():
+    from dpskit.catalogs import AWAITING_REVIEW
+    from dpskit.messages import coverage, extract
+
+    strings = [m for m in extract() if m.id]
+    assert len(strings) > 300, "extraction found the templates and the Python strings"
+    files = {loc[0].split("/")[0] for m in strings for loc in m.locations}
+    assert files == {"src", "export"}, files
+    report = coverage("es")
+    assert report.missing == [] and report.fuzzy == [] and report.broken == [], report
+    assert report.translated == len(strings)
+    assert report.review == AWAITING_REVIEW
+
+
+def test_a_changed_english_string_becomes_fuzzy_and_shows_in_english(tmp_path):
+    """`make messages` after an edit: the changed string is fuzzy (not used), the others stay."""
+    from dpskit.messages import coverage, update
+
+    checkout = tmp_path / "checkout"
+    (checkout / "src").mkdir(parents=True)
+    (checkout / "babel.cfg").write_text("[python: src/**.py]\n")
+    (checkout / "src" / "mod.py").write_text('from dpskit.i18n import _\n_("Check")\n_("Not quite. Read the feedback and try once more.")\n')
+    catalogue = tmp_path / "dpskit.po"
+    shutil.copyfile(i18n.catalogue_path("es"), catalogue)
+    update("es", checkout, catalogue)
+    report = coverage("es", checkout, catalogue)
+    assert report.translated == 1 and report.fuzzy == ["Not quite. Read the feedback and try once more."], report
+    compiled = i18n.compile_catalogue(catalogue)
+    assert compiled.gettext("Check") == spanish("Check") != "Check"
+    assert compiled.gettext("Not quite. Read the feedback and try once more.") == "Not quite. Read the feedback and try once more."
+    from dpskit.catalogs import AWAITING_REVIEW, read_catalogue, review_status
+
+    assert review_status(read_catalogue(catalogue)) == AWAITING_REVIEW, "the review header survives the merge"
+
+
+def test_one_switch_for_the_language():
+    from dpskit.render import quiz_messages, render_score
+
+    assert i18n.language() == "en" and _("Check") == "Check"
+    with i18n.using("es") as code:
+        assert code == "es" and _("Check") == "Verificar" and quiz_messages()["correct"] == "Correcto."
+        assert "su puntaje aparecerá aquí" in render_score("interactive")  # templates read the same switch
+        with i18n.using("en"):
+            assert _("Check") == "Check"
+        assert _("Try again") == "Intentar de nuevo"
+        assert i18n.ngettext("%(num)d page", "%(num)d pages", 3) % {"num": 3} == "3 páginas"
+    assert _("Check") == "Check"
+    with i18n.using("es-MX"):
+        assert _("Check") == "Verificar", "a regional code uses the language's catalogue"
+
+
+def test_a_kernel_speaks_its_packs_language(mini_root, monkeypatch, dummy_comm):
+    """A participant notebook's kernel reads the pack's curriculum.yml, which records the build's
+    language: the widgets it shows speak it."""
+    from dpskit import notebook
+    from dpskit.widgets import Quiz
+
+    manifest = mini_root / "curriculum.yml"
+    manifest.write_text(manifest.read_text() + "language: es\n")
+    monkeypatch.setenv("DPSKIT_ROOT", str(mini_root))
+    monkeypatch.delenv("DPSKIT_LANGUAGE", raising=False)
+    notebook.content.cache_clear()
+    try:
+        data = notebook.content()
+        assert i18n.language() == "es"
+        quiz = Quiz(next(iter(data.quiz_items.values())))
+        assert quiz.check_button.description == "Verificar" and quiz.retry_button.description == "Intentar de nuevo"
+    finally:
+        notebook.content.cache_clear()
+
+
+# --------------------------------------------------------------------------- workshop.yml
+
+
+@pytest.mark.parametrize("extra, key, words", [
+    ("language: es\npocket_card: both\n", "pocket_card", "single"),
+    ("language: fr\n", "language", "no interface translation into 'fr'"),
+    ("language: en\npocket_card: bilingual\n", None, None),
+])
+def test_language_and_pocket_card_are_validated_with_file_line_and_key(mini_root, extra, key, words):
+    from dpskit.content import InvalidContent, load_valid_content
+    from dpskit.workshop import load_workshop
+
+    workshop = mini_root / "workshop.yml"
+    text = "\n".join(line for line in workshop.read_text().splitlines() if not line.startswith(("language:", "pocket_card:")))
+    workshop.write_text(text + "\n" + extra)
+    content = load_valid_content(mini_root)
+    if key is None:
+        plan, _ = load_workshop(workshop, content)
+        assert plan.pocket_card == "bilingual" and plan.language == "en"
+        return
+    with pytest.raises(InvalidContent) as failure:
+        load_workshop(workshop, content)
+    (error,) = [e for e in failure.value.errors if e.key == key]
+    line = next(n for n, text in enumerate(workshop.read_text().splitlines(), 1) if text.startswith(f"{key}:"))
+    assert error.file == "workshop.yml" and error.line == line and words in error.message, error
+
+
+def test_a_bilingual_card_pairs_english_and_spanish_only(mini_root):
+    from dpskit.content import InvalidContent, load_valid_content
+    from dpskit.workshop import load_workshop
+
+    workshop = mini_root / "workshop.yml"
+    text = "\n".join(line for line in workshop.read_text().splitlines() if not line.startswith("language:"))
+    # a language with an interface catalogue but no Spanish/English pair cannot exist yet: a regional English can
+    workshop.write_text(text + "\nlanguage: en-US\npocket_card: bilingual\n")
+    plan, _ = load_workshop(workshop, load_valid_content(mini_root))
+    assert plan.pocket_card == "bilingual"
+    workshop.write_text(text + "\nlanguage: pt\npocket_card: bilingual\n")
+    with pytest.raises(InvalidContent) as failure:
+        load_workshop(workshop, load_valid_content(mini_root))
+    assert {e.key for e in failure.value.errors} == {"language", "pocket_card"}
+
+
+# --------------------------------------------------------------------------- the Spanish pack
+
+
+def pages(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.html"))
+
+
+def test_every_page_of_both_spanish_packs_says_lang_es(spanish_packs):
+    result, plan = spanish_packs
+    assert plan.language == "es" and result.out.name == plan.slug
+    for pack in (result.out, result.participant):
+        found = pages(pack)
+        assert len(found) > 10
+        wrong = {p.relative_to(pack).as_posix(): m.group(1) if m else None
+                 for p in found for m in [re.search(r'<html[^>]*\blang="([^"]*)"', p.read_text(encoding="utf-8"))]
+                 if not m or m.group(1) != "es"}
+        assert wrong == {}, f"pages of {pack.name} without lang=\"es\": {wrong}"
+    from dpskit.participant import pack_language, server_command
+
+    assert pack_language(result.participant) == "es"
+    assert "--VoilaExporter.language_code=es" in server_command(result.participant, open_browser=False)
+
+
+def test_spanish_pack_interface_text(spanish_packs):
+    """The words the interface adds are the Spanish ones, on every kind of page."""
+    result, _ = spanish_packs
+    out = result.out
+
+    def text(rel: str) -> str:
+        return " ".join(BeautifulSoup((out / rel).read_text(encoding="utf-8"), "html.parser").get_text().split())
+
+    index = text("index.html")
+    for words in ("Agenda", "Sesiones", "Antes del día", "Paquete para facilitadores"):
+        assert words in index, words
+    deck = (out / "slides/02-your-rights.slides.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(deck, "html.parser")
+    buttons = {b.get_text(strip=True) for b in soup.select("form.dpskit-quiz button")}
+    assert {"Verificar", "Intentar de nuevo"} <= buttons, buttons
+    assert "Check" not in buttons and "Try again" not in buttons
+    import json
+
+    messages = json.loads(soup.select_one("form.dpskit-quiz")["data-messages"])
+    assert messages["correct"] == "Correcto." and messages["choose"] == "Primero elija una respuesta."
+    guide = text("guide/02-your-rights.guide.html")
+    assert "Guía para facilitadores" in guide and "Verifique antes de enseñar" in guide
+    assert "Esta es una traducción comunitaria, pendiente de revisión" in guide, "the guide says the Spanish awaits review"
+    assert "Para llevar: guarde esta hoja" in text("handouts/02-your-rights.takehome.html")
+    assert "Qué revisar" in text("materials/sample-warrants.html"), \
+        "the Spanish session's materials still ask for the SAMPLE warrants (matched on their English)"
+    assert "Antes del día" in text("before-the-day.html")
+
+
+def test_the_bilingual_card_has_english_on_one_side_and_spanish_on_the_other(spanish_packs):
+    from dpskit.content import load_valid_content
+
+    result, _ = spanish_packs
+    soup = BeautifulSoup((result.out / "cards/pocket-card.html").read_text(encoding="utf-8"), "html.parser")
+    sheets = soup.select("section.sheet")
+    assert [s["lang"] for s in sheets] == ["es", "en", "es", "en"]
+    assert [("fronts" in s["class"]) for s in sheets] == [True, True, False, False]
+    english = load_valid_content(REPO)
+    say = english.scripts[english.pocket_card.scripts[0]].say
+    assert say in sheets[1].get_text(), "the English side prints the English scripts"
+    assert sheets[2].select_one("h2").get_text() == "Después de cualquier encuentro"
+    assert sheets[3].select_one("h2").get_text() == "After any encounter"
+    pdf = result.out / "cards/pocket-card.pdf"
+    if pdf.is_file():
+        from dpskit.packs import pdf_pages
+
+        assert pdf_pages(pdf) == 4, "two cards, each printed on both sides"
+
+
+def test_spanish_participant_notebook_runs_in_a_kernel_and_speaks_spanish(spanish_packs, tmp_path):
+    """The participant pack copied away from the checkout; a notebook run in a real kernel (as Voilà
+    and JupyterLab run it): its quiz widgets' buttons are Spanish."""
+    from nbclient import NotebookClient
+
+    result, _ = spanish_packs
+    stick = tmp_path / result.participant.name
+    shutil.copytree(result.participant, stick)
+    notebook = stick / "notebooks" / "02-your-rights.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    env_free = {"DPSKIT_ROOT", "DPSKIT_LANGUAGE"}
+    import os
+
+    saved = {k: os.environ.pop(k) for k in env_free if k in os.environ}
+    try:
+        NotebookClient(nb, timeout=180, resources={"metadata": {"path": str(notebook.parent)}},
+                       store_widget_state=True).execute()
+    finally:
+        os.environ.update(saved)
+    states = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"].values()
+    descriptions = {s["state"].get("description") for s in states if s.get("model_name") == "ButtonModel"}
+    assert "Verificar" in descriptions and "Check" not in descriptions, descriptions
