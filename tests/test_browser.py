@@ -68,8 +68,7 @@ def page_name(relative: str, pack: str = "en") -> str:
     return name if pack == "en" else f"{pack}-{name}"
 
 
-def pack_page_name(pair) -> str:
-    return page_name(pair[1], pair[0]) if isinstance(pair, tuple) else str(pair)
+PACK_PAGE_IDS = [page_name(relative, pack) for pack, relative in PACK_PAGES]
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -194,7 +193,7 @@ def test_the_harness_sees_and_blocks_outside_requests(browser, tmp_path):
 
 
 @pytest.mark.parametrize("origin", ORIGINS)
-@pytest.mark.parametrize("pack,relative", PACK_PAGES, ids=pack_page_name)
+@pytest.mark.parametrize("pack,relative", PACK_PAGES, ids=PACK_PAGE_IDS)
 def test_page_loads_offline_and_quietly(browser, pack_of, report, pack, relative, origin):
     folder, server = pack_of(pack)
     check_load(browser, server, folder, report, relative, origin, pack)
@@ -379,7 +378,7 @@ def quiz_by_keyboard(page, form_id: str, key: dict, kind: str) -> None:
 
 
 @pytest.mark.parametrize("origin", ORIGINS)
-@pytest.mark.parametrize("pack,relative", PACK_PAGES, ids=pack_page_name)
+@pytest.mark.parametrize("pack,relative", PACK_PAGES, ids=PACK_PAGE_IDS)
 def test_quizzes_by_mouse_and_keyboard_keep_nothing(browser, pack_of, report, pack, relative, origin):
     folder, server = pack_of(pack)
     check_quizzes(browser, server, folder, report, relative, origin, pack)
@@ -539,7 +538,7 @@ def test_speaker_view_shows_the_notes(browser, server, repo_build, report, relat
 # --------------------------------------------------------------------------- accessibility
 
 
-@pytest.mark.parametrize("pack,relative", PACK_PAGES, ids=pack_page_name)
+@pytest.mark.parametrize("pack,relative", PACK_PAGES, ids=PACK_PAGE_IDS)
 def test_no_serious_accessibility_problems(browser, pack_of, report, pack, relative):
     check_axe(browser, pack_of(pack)[0], report, relative, pack)
 
