@@ -274,6 +274,9 @@ def test_a_facilitator_and_three_phones_poll_and_play(room, content, chromium):
         assert marked == [squash(o.text) for o in item.options if o.correct]
         assert squash(item.explanation)[:60] in squash(slide.inner_text())
         host.screenshot(path=str(ARTIFACTS / "poll-chart.png"))
+        overflow = host.evaluate("""() => { const s = document.querySelector('section.present .dpskit-room-poll');
+                                            return s.getBoundingClientRect().bottom - window.innerHeight; }""")
+        assert overflow <= 0, f"the closed poll runs {overflow:.0f} px off the 1280x720 slide"
         assert [row["count"] for row in _host(room)["rows"]] == expected
 
         phone = phones[0]  # the phone at 360 px opens the session and plays a scenario in Voilà

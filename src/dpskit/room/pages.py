@@ -20,13 +20,14 @@ HOST_CSS = """
 .reveal .dpskit-join { display: flex; gap: 40px; align-items: center; }
 .reveal .dpskit-join-qr svg { width: 420px; height: 420px; display: block; }
 .reveal .dpskit-join-url { font-size: 1.1em; word-break: break-all; }
-.reveal .dpskit-room-poll { font-size: 0.6em; margin-top: 0.2em; }
+.reveal .dpskit-room-poll { font-size: 0.75em; margin-top: 0.2em; } /* 24 px: the room reads it */
 .reveal .dpskit-room-toggle { font-size: 0.9em; padding: 0.1em 0.6em; }
 .reveal section.dpskit-room-polling form.dpskit-quiz :is(.dpskit-quiz-option, .dpskit-quiz-hint, .dpskit-quiz-actions) { display: none; }
 .dpskit-room-row { display: grid; grid-template-columns: 50% 1fr 3em; gap: 0.4em; align-items: center; margin: 0.1em 0; line-height: 1.2; }
 .dpskit-room-bar { display: block; height: 0.9em; background: #9aa3b8; min-width: 2px; }
 .dpskit-room-correct .dpskit-room-bar { background: #1d5e2d; }
 .dpskit-room-correct .dpskit-room-label { font-weight: bold; }
+.reveal .dpskit-room-points { font-size: 0.85em; } /* what the facilitator says; the bars are for the room */
 .reveal .dpskit-room-count, .reveal .dpskit-room-points p, .reveal .dpskit-room-points li { margin: 0.1em 0; line-height: 1.2; }
 .dpskit-join-qr svg { width: 100%; height: auto; }
 """
