@@ -141,7 +141,9 @@ def test_facilitator_pages_get_the_join_slide_and_poll_controls(mini_build):
     policy = re.search(r'content="([^"]*)"', csp).group(1)
     assert "connect-src 'self'" in policy and "http" not in policy
     assert 'name="dpskit-room-host" content="/r/abc/host/T0KEN/api/poll"' in served and "dpskit-room-toggle" in served
-    index = host_page((mini_build / "index.html").read_text(), room)
+    index = host_page((mini_build / "index.html").read_text(), room, index=True)
+    guide = (mini_build / "guide/01-mini.guide.html").read_text()
+    assert host_page(guide, room) == guide
     assert "dpskit-room-box" in index and "<svg" in index and "T0KEN" not in index
     assert "dpskit-join-slide" not in deck and "connect-src" not in deck  # the file itself is as built
 

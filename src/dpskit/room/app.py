@@ -192,7 +192,7 @@ class HostFilesHandler(HostMixin, PackHandler):
         if absolute is None:
             return
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(host_page(Path(absolute).read_text(encoding="utf-8"), self.room))
+        self.finish(host_page(Path(absolute).read_text(encoding="utf-8"), self.room, index=self.path == "index.html"))
 
 
 class RoomApp(Voila):
@@ -236,12 +236,14 @@ class RoomApp(Voila):
         import tempfile
 
         from ..content import load_content
+        from ..i18n import set_language
 
         self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
         content, errors = load_content(Path(self.facilitator_pack), notebooks=False)
         if errors:
             raise SystemExit(f"{self.facilitator_pack}: the pack's data has problems: {errors[0]}")
         self.content = content
+        set_language(content.language)  # the join page, the join slide and the poll buttons speak the pack's language
         self.polls = Polls(dict(content.quiz_items))
         self.app = RoomApplication(**self.init_settings())
         self.app.settings.update(self.tornado_settings)

@@ -58,10 +58,10 @@ def host_messages() -> dict:
             "talk": _("Many chose a wrong answer. Talk about:"), "got_it": _("Most of the room got it.")}
 
 
-def host_page(page: str, room) -> str:
+def host_page(page: str, room, *, index: bool = False) -> str:
     """A facilitator pack page as the room serves it. Decks get the join slide first, poll buttons
     on question slides and a policy that lets them talk to this server ('self') and nothing else.
-    Other pages get the join box at the top of their main content."""
+    The pack's index gets the join box at the top of its main content; other pages are sent as built."""
     url, qr = room.join_url, qr_svg(room.join_url)
     slides = page.find(SLIDES_START, max(page.find("<body"), 0))
     if slides >= 0 and "Reveal.initialize" in page:
@@ -76,6 +76,8 @@ def host_page(page: str, room) -> str:
         page = page.replace("</head>", head + "</head>", 1)
         at = page.rfind("</body>")
         return page[:at] + f"<script>{asset('room_host.js')}</script>" + page[at:]
+    if not index:
+        return page
     box = environment().get_template("room_join_box.html.j2").render(url=url, qr=qr)
     return re.sub(r'(<main\b[^>]*>)', lambda m: m.group(1) + box, page, count=1)
 
