@@ -2,7 +2,7 @@
 and an API token), configurable-http-proxy from the npm registry, the local spawner, and the
 default workshop's participant pack, read-only. Two participants log in with the workshop password
 and get the participant mode (Voilà, dpskit's template, no code); the user limit refuses a third;
-one server is stopped by hand and the other by the idle culler, and each takes its temporary home
+one participant logs out and the other is left to the idle culler, and each takes its temporary home
 with it. Nothing may reach another host (browser, and a sitecustomize in the hub, the culler, the
 single-user servers and their kernels), the pack must be unchanged and the hub's folders empty.
 
@@ -323,12 +323,12 @@ def test_the_user_limit_refuses_a_third_server(hub, sessions):
     hub.api("DELETE", f"users/{user}")
 
 
-def test_a_stopped_server_leaves_nothing(hub, pack, sessions):
+def test_logging_out_stops_the_server_and_leaves_nothing(hub, pack, sessions):
     user = USERS[0]
     home = home_of(hub, user)
     assert any(home.rglob("*")), "the home was empty while the server ran: the check below would prove nothing"
     started = time.perf_counter()
-    assert hub.api("DELETE", f"users/{user}/server").status_code in (202, 204)
+    sessions[user].get(f"{hub.origin}/hub/logout", timeout=60)  # logging out stops the server
     hub.wait_gone(user, timeout=60)
     REPORT["stop_s"] = round(time.perf_counter() - started, 2)
     assert not home.exists(), f"{user}'s home is still there: {sorted(map(str, home.rglob('*')))[:5]}"

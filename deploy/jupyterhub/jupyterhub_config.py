@@ -48,7 +48,7 @@ c.ConfigurableHTTPProxy.auth_token = secrets.token_hex(32)
 SCRATCH = Path(tempfile.mkdtemp(prefix="dpskit-hub-"))  # per-user temporary homes, the proxy's pid
 atexit.register(shutil.rmtree, SCRATCH, True)
 c.ConfigurableHTTPProxy.pid_file = str(SCRATCH / "proxy.pid")
-c.JupyterHub.log_level = "WARN"  # no access log: it would name users and their addresses
+c.JupyterHub.log_level = "WARN"  # successful requests unlogged (errors still name user and address)
 c.ConfigurableHTTPProxy.log_level = "warn"
 
 # ---- each participant: the participant mode of the pack, in a temporary home ------------------
