@@ -110,6 +110,9 @@ class ContentContextMixin(LoggingConfigurable):
             page_css=asset("page.css"),
         )
         resources["dpskit"] = context
+        return self._export(nb, resources, **kw)
+
+    def _export(self, nb, resources, **kw):
         return super().from_notebook_node(nb, resources, **kw)
 
     @default("optimistic_validation")
@@ -133,6 +136,22 @@ class ContentContextMixin(LoggingConfigurable):
 
 class SessionPageMixin(ContentContextMixin):
     """Defaults every dpskit page shares: no code, no prompts, images inlined, our templates."""
+
+    def _export(self, nb, resources, **kw):
+        """HTMLExporter's rendering without its BeautifulSoup pass over the finished page, which
+        gives images without alt text a stock one and makes code and output areas tab stops.
+        Here `dpskit check` requires alt text, pages show no code, scrolling regions carry their
+        own tabindex, and parsing every page a second time cost an eighth of a build."""
+        from nbconvert.exporters.templateexporter import TemplateExporter
+        from nbconvert.filters.highlight import Highlight2HTML
+        from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+        langinfo = nb.metadata.get("language_info", {})
+        lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+        self.register_filter("highlight_code", self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+        resources = self._init_resources(resources)
+        self.register_filter("filter_data_type", WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     @default("exclude_input")
     def _default_exclude_input(self):
