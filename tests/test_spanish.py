@@ -246,3 +246,33 @@ def test_spanish_participant_notebook_runs_in_a_kernel_and_speaks_spanish(spanis
     states = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"].values()
     descriptions = {s["state"].get("description") for s in states if s.get("model_name") == "ButtonModel"}
     assert "Verificar" in descriptions and "Check" not in descriptions, descriptions
+
+
+@pytest.mark.slow
+def test_participant_mode_serves_the_spanish_pack_in_spanish(spanish_packs, tmp_path):
+    """`dpskit participant` on a copy of the Spanish participant pack: Voilà's page says lang="es"
+    and the quizzes its kernel renders say "Verificar"; nothing reaches another host."""
+    import importlib.util
+    import os
+    import urllib.request
+
+    if importlib.util.find_spec("voila") is None:
+        message = "voila is not installed (pip install -e '.[live]'): participant mode in Spanish was NOT checked"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(f"SKIPPED LOUDLY: {message}")
+    from live_support import LiveServer
+
+    result, _ = spanish_packs
+    stick = tmp_path / result.participant.name
+    shutil.copytree(result.participant, stick)
+    server = LiveServer(stick, lab=False, log_dir=tmp_path)
+    try:
+        with urllib.request.urlopen(server.url("voila/render/02-your-rights.ipynb"), timeout=300) as response:
+            html = response.read().decode("utf-8")
+    finally:
+        server.stop()
+    assert re.search(r'<html[^>]*\blang="es"', html), "Voilà's page does not say lang=\"es\""
+    assert '"Verificar"' in html or ">Verificar<" in html, "the quizzes the kernel rendered are not in Spanish"
+    assert ">Check<" not in html
+    assert server.final_attempts == [], server.final_attempts
