@@ -272,7 +272,12 @@ def test_participant_mode_serves_the_spanish_pack_in_spanish(spanish_packs, tmp_
             html = response.read().decode("utf-8")
     finally:
         server.stop()
+    artifacts = REPO / "build" / "test-artifacts" / "live"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    (artifacts / "voila-es-02-your-rights.html").write_text(html, encoding="utf-8")
     assert re.search(r'<html[^>]*\blang="es"', html), "Voilà's page does not say lang=\"es\""
-    assert '"Verificar"' in html or ">Verificar<" in html, "the quizzes the kernel rendered are not in Spanish"
-    assert ">Check<" not in html
+    button = r'(?:>|\\u003e){}(?:<|\\u003c)'  # the quiz's button, in HTML or in the JSON of a cell's output
+    assert re.search(button.format("Verificar"), html), "the quizzes the kernel rendered are not in Spanish"
+    assert not re.search(button.format("Check"), html)
+    assert "Abriendo la sesi" in html and "Preparando la parte {index} de {count}" in html, "Voilà's loading screen in Spanish"
     assert server.final_attempts == [], server.final_attempts

@@ -107,14 +107,27 @@ def pack_language(pack: Path) -> str:
     return "en"
 
 
+def voila_language(pack: Path) -> list[str]:
+    """Voilà options for the pack's language: the page's lang, and the words of Voilà's own loading
+    screen (dpskit's Voilà template shows these instead of Voilà's English)."""
+    import json
+
+    from .i18n import _, using
+
+    language = pack_language(pack)
+    with using(language):
+        texts = {"loading": _("Opening the session…"), "running": _("Getting part {index} of {count} ready…")}
+    return [f"--VoilaExporter.language_code={language.split('-')[0]}",
+            f"--VoilaConfiguration.resources={json.dumps({'dpskit_text': texts}, ensure_ascii=False)}"]
+
+
 def server_command(pack: Path, *, lab: bool = False, port: int = 8866, open_browser: bool = True) -> list[str]:
     """The Voilà or JupyterLab command line for `pack`, bound to 127.0.0.1 only. Voilà's page
     says the pack's language (the kernel's widgets speak it: see dpskit.notebook)."""
     browser = [] if open_browser else ["--no-browser"]
     if not lab:
         return [sys.executable, "-m", "voila", str(notebook_folder(pack)), f"--template={TEMPLATE}",
-                f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=False",
-                f"--VoilaExporter.language_code={pack_language(pack).split('-')[0]}", *browser]
+                f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=False", *voila_language(pack), *browser]
     return [sys.executable, "-m", "jupyterlab", *locked_down(Path(pack).resolve()), f"--ServerApp.port={port}",
             "--ServerApp.ip=127.0.0.1", *browser]
 
@@ -139,7 +152,7 @@ def hub_command(pack: Path, *, lab: bool = False) -> list[str]:
     root = Path(pack).resolve() if lab else notebook_folder(pack)
     return [sys.executable, "-m", "jupyterhub.singleuser", *locked_down(root),
             f"--VoilaConfiguration.template={TEMPLATE}", "--VoilaConfiguration.show_tracebacks=False",
-            f"--VoilaExporter.language_code={pack_language(pack).split('-')[0]}",
+            *voila_language(pack),
             # Voilà as a server extension would fetch MathJax from cdnjs; None turns it off, as standalone.
             '--ServerApp.tornado_settings={"mathjax_url": None, "mathjax_config": None}',
             f"--ServerApp.default_url={'/lab' if lab else '/voila/tree'}"]
