@@ -28,8 +28,7 @@ TRANSLATABLE_KEYS = frozenset({
     "situation", "facilitator", "debrief", "consequence", "say", "when", "why", "short", "label",
     "limits", "after", "note", "objectives", "key_points", "preparation", "materials",
 })
-# Keys of TRANSLATABLE_KEYS that a file keeps in English: a source keeps its English title, and its
-# note is a reviewer's note that no pack shows, except a [DATED] note ("check before teaching").
+# Keys of TRANSLATABLE_KEYS that a file keeps in English: a source keeps its English title.
 KEPT_IN_ENGLISH = {"data/sources.yaml": frozenset({"title"})}
 # A source's note reaches the reader in the guide's "check before teaching" box: every [DATED] note, and
 # the note of every secondary or unverified source the session cites (content.review).
@@ -51,9 +50,10 @@ class Message:
 
 # ---------------------------------------------------------------- the one walk, per kind of file
 
-def walk_yaml(rel: str, data: Any, translate: Callable[[str, str], str] | None = None) -> Iterator[tuple[str, tuple]]:
-    """(context, key path) of every translatable string in a parsed YAML file; with `translate`,
-    each such string is replaced in place by translate(context, english)."""
+def walk_yaml(rel: str, data: Any, translate: Callable[[str, str], str] | None = None,
+              under: tuple = ()) -> Iterator[tuple[str, tuple]]:
+    """(context, key path) of every translatable string in a parsed YAML file (or, `under` a name,
+    in a notebook's metadata); with `translate`, each is replaced in place by translate(context, english)."""
     kept = KEPT_IN_ENGLISH.get(rel, frozenset())
 
     def visit(node: Any, names: tuple, keys: tuple, translatable: bool) -> Iterator[tuple[str, tuple]]:
@@ -80,7 +80,7 @@ def walk_yaml(rel: str, data: Any, translate: Callable[[str, str], str] | None =
         else:
             yield from visit(value, name, (*keys, key), translatable)
 
-    yield from visit(data, (), (), False)
+    yield from visit(data, under, (), False)
 
 
 # A true/false question's options: the tool's own words (interface catalogue), not content.
@@ -108,11 +108,11 @@ def walk_notebook(rel: str, nb: Any, translate: Callable[[str, str], str] | None
     code cells are never translated. With `translate`, the notebook is changed in place."""
     meta = nb.get("metadata", {}).get("dpskit")
     if isinstance(meta, dict):
-        for context, keys in walk_yaml(f"{rel}#metadata", meta, None):
+        for context, keys in walk_yaml(rel, meta, None, under=("metadata",)):
             english = _get(meta, keys)
-            yield context.replace("#metadata#", "#metadata/"), english
+            yield context, english
             if translate is not None:
-                _set(meta, keys, translate(context.replace("#metadata#", "#metadata/"), english))
+                _set(meta, keys, translate(context, english))
     for index, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") != "markdown":
             continue
