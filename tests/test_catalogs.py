@@ -111,6 +111,13 @@ def _copy(source: Path, target: Path) -> Path:
     return target
 
 
+def _page(path: Path) -> str:
+    """A page's text with character references resolved (pages may write · as &#183;)."""
+    import html
+
+    return html.unescape(path.read_text(encoding="utf-8"))
+
+
 def _fake_spanish(english: str) -> str:
     """A recognisable 'translation' that keeps the markdown structure and every placeholder."""
     return re.sub(r"^(\s*(?:#+ |[-*] |\d+\. |> )?)", rf"\g<1>{MARKER}", english, count=1)
@@ -185,7 +192,7 @@ def test_changed_english_marks_exactly_that_message_fuzzy_and_the_build_shows_en
 
     result = build(root, root / "build", sessions=["02-your-rights"], formats=["guide"], pdf=False, language="es")
     assert [w for w in result.warnings if "sessions/02-your-rights" in w and "1 fuzzy" in w]
-    guide = (root / "build/guide/02-your-rights.guide.html").read_text(encoding="utf-8")
+    guide = _page(root / "build/guide/02-your-rights.guide.html")
     assert "Closer: not talking is good." in guide, "the fuzzy message falls back to the current English"
     assert f"{MARKER}Yes. It is calm and clear" in guide, "its neighbours are translated"
 
@@ -208,10 +215,10 @@ def test_a_spanish_build_shows_the_translations_in_every_output(spanish_mini):
     root, _, result = spanish_mini
     out, participant = result.out, result.participant
     assert not [w for w in result.warnings if "stay in English" in w]
-    slides = (out / "slides/01-mini.slides.html").read_text(encoding="utf-8")
+    slides = _page(out / "slides/01-mini.slides.html")
     assert f"{MARKER}Mini session" in slides and f"{MARKER}Remain silent" in slides and f"{MARKER}Stops" in slides
     assert ">Remain silent<" not in slides, "no English heading left"
-    guide = (out / "guide/01-mini.guide.html").read_text(encoding="utf-8")
+    guide = _page(out / "guide/01-mini.guide.html")
     assert f"{MARKER}Care" in guide and f"{MARKER}AUTHORED-GUIDE-TEXT" in guide and ">Care<" not in guide
     assert f"{MARKER}NOTES-FACILITATOR-ONE" in guide
     assert "awaiting review by a native-speaking trainer" in guide or "pendiente de revisión" in guide
@@ -231,9 +238,9 @@ def test_a_spanish_build_shows_the_translations_in_every_output(spanish_mini):
     assert errors == [] and pack_content.language == "es"
     item = next(i for i in pack_content.quiz_items.values() if i.type == "true_false")
     assert [o.text for o in item.options] == list(catalogs.true_false("es")) != ["True", "False"]
-    assert catalogs.true_false("es")[0] in (out / "guide/answer-key.html").read_text(encoding="utf-8")
+    assert catalogs.true_false("es")[0] in _page(out / "guide/answer-key.html")
     for page in ("index.html", "guide/answer-key.html", "cards/pocket-card.html"):
-        assert MARKER in (out / page).read_text(encoding="utf-8"), page
+        assert MARKER in _page(out / page), page
 
 
 def test_an_edited_translation_rebuilds_and_english_is_never_served_from_spanish(spanish_mini):
@@ -250,7 +257,7 @@ def test_an_edited_translation_rebuilds_and_english_is_never_served_from_spanish
     catalogs.write_catalogue(path, catalogue)
     edited = build(root, first.out, workshop=workshop, pdf=False)
     assert "slides/01-mini.slides.html" in edited.rendered
-    assert "ES-EDITADO·NARRATIVE-STOPS" in (first.out / "slides/01-mini.slides.html").read_text(encoding="utf-8")
+    assert "ES-EDITADO·NARRATIVE-STOPS" in _page(first.out / "slides/01-mini.slides.html")
     for name in ("sessions/01-mini", "shared"):  # a reviewer signs both off: the guide drops its notice
         path = catalogs.catalogue_path(root, "es", name)
         catalogue = catalogs.read_catalogue(path)
@@ -258,10 +265,10 @@ def test_an_edited_translation_rebuilds_and_english_is_never_served_from_spanish
         catalogs.write_catalogue(path, catalogue)
     reviewed = build(root, first.out, workshop=workshop, pdf=False)
     assert "guide/01-mini.guide.html" in reviewed.rendered
-    guide = (first.out / "guide/01-mini.guide.html").read_text(encoding="utf-8")
+    guide = _page(first.out / "guide/01-mini.guide.html")
     assert "awaiting review" not in guide and "pendiente de revisión" not in guide
     english = build(root, root / "build" / "en", formats=["slides"], pdf=False)
-    text = (english.out / "slides/01-mini.slides.html").read_text(encoding="utf-8")
+    text = _page(english.out / "slides/01-mini.slides.html")
     assert MARKER not in text and "ES-EDITADO" not in text and "NARRATIVE-STOPS" in text
 
 
