@@ -311,7 +311,7 @@ def _option_rule_errors(entry: dict[str, Any], true_false: tuple[str, str] = ("T
         return ["a 'multiple' question needs at least one correct option, found 0"]
     if kind == "true_false":
         texts = [option["text"] for option in entry["options"]]
-        if texts != list(true_false) or correct != 1:
+        if texts not in (["True", "False"], list(true_false)) or correct != 1:  # the tool's words, English or the content's language
             return [f"a 'true_false' question has exactly the options {true_false[0]!r} and {true_false[1]!r}, one of them correct"]
     return []
 
