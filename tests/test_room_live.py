@@ -226,7 +226,7 @@ def test_a_facilitator_and_three_phones_poll_and_play(room, content, chromium):
 
     def open_page(width: int, height: int):
         context = chromium.new_context(viewport={"width": width, "height": height})
-        context.set_default_timeout(30_000)
+        context.set_default_timeout(60_000)  # a busy CI machine: Voilà and the widgets take their time
         context.on("request", lambda request: requests.append(request.url))
         contexts.append(context)
         page = context.new_page()
@@ -266,7 +266,7 @@ def test_a_facilitator_and_three_phones_poll_and_play(room, content, chromium):
         phones[0].reload()  # the same browser cannot vote twice
         phones[0].wait_for_function("() => /already|counted/.test(document.getElementById('status').textContent)")
 
-        host.wait_for_function("() => /^3 answers/.test(document.querySelector('section.present .dpskit-room-count').textContent)", timeout=15_000)
+        host.wait_for_function("() => /^3 answers/.test(document.querySelector('section.present .dpskit-room-count').textContent)", timeout=30_000)
         expected = [chosen.count(i) for i in range(len(item.options))]
         assert [int(n) for n in slide.locator(".dpskit-room-n").all_inner_texts()] == expected
         assert slide.locator(".dpskit-room-correct").count() == 0, "the answer shows before the poll closes"
