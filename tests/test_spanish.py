@@ -97,6 +97,8 @@ def test_a_kernel_speaks_its_packs_language(mini_root, monkeypatch, dummy_comm):
 
     manifest = mini_root / "curriculum.yml"
     manifest.write_text(manifest.read_text() + "language: es\n")
+    bank = mini_root / "data" / "quizzes" / "01-mini.yaml"  # a Spanish pack's data is Spanish: true/false options too
+    bank.write_text(bank.read_text().replace('text: "True"', 'text: "Verdadero"').replace('text: "False"', 'text: "Falso"'))
     monkeypatch.setenv("DPSKIT_ROOT", str(mini_root))
     monkeypatch.delenv("DPSKIT_LANGUAGE", raising=False)
     notebook.content.cache_clear()
