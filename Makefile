@@ -9,9 +9,12 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 # Reinstall when the package definition or the installed templates change.
 INSTALL_INPUTS := pyproject.toml $(wildcard export/templates/*/* export/voila/templates/*/* export/jupyterlab/*/*)
 
-.PHONY: workshop test check lab participant room bench clean messages
+.PHONY: workshop test check lab participant room preview bench clean messages
 
 WORKSHOP ?= workshop.yml
+# The port for preview, participant and room (each has its own default when unset).
+PORT ?=
+PORT_OPTION := $(if $(PORT),--port $(PORT))
 
 workshop: $(VENV)/.installed-runtime
 	$(BIN)/dpskit build --workshop $(WORKSHOP)
@@ -23,7 +26,7 @@ bench: $(VENV)/.installed-runtime
 	$(BIN)/python bench/bench.py
 
 preview: $(VENV)/.installed-runtime
-	$(BIN)/dpskit preview --workshop $(WORKSHOP)
+	$(BIN)/dpskit preview --workshop $(WORKSHOP) $(PORT_OPTION)
 
 check: $(VENV)/.installed-runtime
 	$(BIN)/dpskit check --workshop $(WORKSHOP)
@@ -32,17 +35,20 @@ lab: $(VENV)/.installed-runtime
 	$(PIP) install -e ".[lab]"
 	$(BIN)/jupyter lab sessions/
 
-# The default pack's notebooks in Voilà, as participants see them (PACK=build/<folder> for another pack).
-PACK ?= $(firstword $(wildcard build/*-participant) $(patsubst %/notebooks,%,$(wildcard build/*/notebooks)))
-participant: $(VENV)/.installed-live
-	@test -n "$(PACK)" || { echo "no pack yet: run make workshop first" >&2; exit 1; }
-	$(BIN)/dpskit participant $(PACK)
+# The pack that `make workshop WORKSHOP=…` built (build/<date>-<title>), read from the workshop file.
+WORKSHOP_PACK = build/$(shell $(BIN)/python -c "import sys; from pathlib import Path; from dpskit.content.yamlio import load_yaml; from dpskit.workshop import Workshop; d = load_yaml(Path(sys.argv[1])).data; print(Workshop(title=d['title'], date=str(d['date']), start='', sessions=[]).slug)" $(WORKSHOP) 2>/dev/null)
 
-# The room server on this computer's networks (dpskit room): give the facilitator pack (ROOM=build/<folder>).
-ROOM ?= $(patsubst %-participant,%,$(firstword $(wildcard build/*-participant)))
+# The workshop's participant pack in Voilà, as participants see them (PACK=build/<folder> for another pack).
+PACK ?= $(WORKSHOP_PACK)-participant
+participant: $(VENV)/.installed-live
+	@test -d "$(PACK)" || { echo "no pack at $(PACK): run make workshop WORKSHOP=$(WORKSHOP) first" >&2; exit 1; }
+	$(BIN)/dpskit participant $(PACK) $(PORT_OPTION)
+
+# The room server on this computer's networks (dpskit room) for the workshop's facilitator pack (ROOM=build/<folder>).
+ROOM ?= $(WORKSHOP_PACK)
 room: $(VENV)/.installed-live
-	@test -n "$(ROOM)" || { echo "no pack yet: run make workshop first" >&2; exit 1; }
-	$(BIN)/dpskit room $(ROOM)
+	@test -d "$(ROOM)" || { echo "no pack at $(ROOM): run make workshop WORKSHOP=$(WORKSHOP) first" >&2; exit 1; }
+	$(BIN)/dpskit room $(ROOM) --workshop $(WORKSHOP) $(PORT_OPTION)
 
 $(VENV)/.installed-live: $(INSTALL_INPUTS) | $(BIN)/python
 	$(PIP) install -e ".[pdf,live]"
