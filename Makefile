@@ -31,9 +31,14 @@ preview: $(VENV)/.installed-runtime
 check: $(VENV)/.installed-runtime
 	$(BIN)/dpskit check --workshop $(WORKSHOP)
 
-lab: $(VENV)/.installed-runtime
-	$(PIP) install -e ".[lab]"
-	$(BIN)/jupyter lab sessions/
+# JupyterLab on the project root (sessions/ and data/ side by side), installed once; session notebooks
+# are saved without outputs and with their kernel metadata unchanged (dpskit.scaffold.lab_pre_save).
+lab: $(VENV)/.installed-lab
+	$(BIN)/jupyter lab --notebook-dir=. --ContentsManager.pre_save_hook=dpskit.scaffold.lab_pre_save $(PORT_OPTION)
+
+$(VENV)/.installed-lab: $(INSTALL_INPUTS) | $(BIN)/python
+	$(PIP) install -e ".[pdf,lab]"
+	@touch $@ $(VENV)/.installed-runtime
 
 # The pack that `make workshop WORKSHOP=…` built (build/<date>-<title>), read from the workshop file.
 WORKSHOP_PACK = build/$(shell $(BIN)/python -c "import sys; from pathlib import Path; from dpskit.content.yamlio import load_yaml; from dpskit.workshop import Workshop; d = load_yaml(Path(sys.argv[1])).data; print(Workshop(title=d['title'], date=str(d['date']), start='', sessions=[]).slug)" $(WORKSHOP) 2>/dev/null)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from dpskit.content import CITATION, load_content, load_valid_content, notebook_calls
+from dpskit.content.standard import check_standard
 
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = load_valid_content(REPO)
@@ -22,52 +22,20 @@ def test_repository_content_is_valid():
     assert errors == []
 
 
-def test_sessions_are_committed_without_outputs():
-    for session in CONTENT.sessions:
-        nb = json.loads(session.notebook.read_text())
-        dirty = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and (c["outputs"] or c["execution_count"])]
-        assert not dirty, f"{session.id}: cells {dirty} carry outputs"
+def test_every_session_meets_the_standard():
+    """The standard lives in dpskit check (dpskit.content.standard): timing, phases, objectives, key
+    points, slides, quiz questions, notes after every content slide, every bank item asked, a guide,
+    no saved outputs. A session check passes never fails here."""
+    report = check_standard(CONTENT)
+    assert [str(error) for error in report.errors] == []
 
 
 @pytest.mark.parametrize("session_id", SESSIONS)
-def test_session_meets_the_standard(session_id):
+def test_a_ready_session_has_nothing_left_to_write(session_id):
     session = CONTENT.session(session_id)
-    nb = nbformat.read(session.notebook, as_version=4)
-    meta = session.meta
-    assert 60 <= session.minutes <= 100, f"{session_id}: {session.minutes} minutes"  # honest timing: issue 10
-    assert all(part.get("phase") for part in meta["parts"]), "every part names its ADIDS phase"
-    assert len(meta["objectives"]) >= 3 and len(meta["key_points"]) >= 3
-    slides = [c for c in nb.cells if c.metadata.get("slideshow", {}).get("slide_type") == "slide"]
-    assert len(slides) >= 8
-    quiz_ids = [arg for c in nb.cells if c.cell_type == "code" for name, args, _ in notebook_calls(c.source) if name == "quiz" for arg in args]
-    assert len(quiz_ids) >= 6
-    assert all(len(c.source.strip().splitlines()) == 1 for c in nb.cells if c.cell_type == "code"), "one line per code cell"
-    assert (REPO / "facilitator_guides" / f"{session_id}.md").is_file()
-
-
-@pytest.mark.parametrize("session_id", SESSIONS)
-def test_every_content_slide_has_speaker_notes(session_id):
-    """Each slide that teaches (markdown) is followed, before the next slide, by a notes cell."""
-    nb = nbformat.read(CONTENT.session(session_id).notebook, as_version=4)
-    missing, current, has_notes = [], None, True
-    for index, cell in enumerate(nb.cells):
-        kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
-        if kind in ("slide", "subslide"):
-            if current is not None and not has_notes:
-                missing.append(current)
-            current, has_notes = (index if cell.cell_type == "markdown" else None), False
-        elif kind == "notes":
-            has_notes = True
-    if current is not None and not has_notes:
-        missing.append(current)
-    assert not missing, f"{session_id}: content slides without notes at cells {missing}"
-
-
-@pytest.mark.parametrize("session_id", SESSIONS)
-def test_every_quiz_item_in_a_bank_is_used(session_id):
-    nb = nbformat.read(CONTENT.session(session_id).notebook, as_version=4)
-    used = {arg for c in nb.cells if c.cell_type == "code" for name, args, _ in notebook_calls(c.source) if name == "quiz" for arg in args}
-    assert {item.id for item in CONTENT.bank(session_id)} == used
+    if session.status == "draft":
+        pytest.skip(f"{session_id} is marked draft in curriculum.yml")
+    assert not [w for w in check_standard(CONTENT).warnings if session_id in w.file]
 
 
 def test_every_cited_source_has_a_reviewed_date():

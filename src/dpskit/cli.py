@@ -1,4 +1,4 @@
-"""Thin command line over the library: `dpskit check`, `dpskit build`, `dpskit preview`, `dpskit participant`, `dpskit room`."""
+"""Thin command line over the library: `dpskit check`, `build`, `preview`, `participant`, `room`, `new`, `strip`, `translate`."""
 
 from __future__ import annotations
 
@@ -81,11 +81,14 @@ def check(root: Path | None, workshop: Path | None, source_age: int | None, layo
     from .content.review import review_warnings
     from .content.slidefit import slide_warnings
 
+    from .content.standard import check_standard
+
     content, errors = load_content(_project_root(root))
-    if errors:
-        _report_errors(errors)
+    standard = check_standard(content) if not errors else None
+    if errors or standard.errors:
+        _report_errors(errors or standard.errors)
         sys.exit(1)
-    for warning in review_warnings(content, max_age_months=source_age) + slide_warnings(content):
+    for warning in review_warnings(content, max_age_months=source_age) + slide_warnings(content) + standard.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     click.echo(f"OK: {len(content.sessions)} sessions, {len(content.quiz_items)} quiz items, "
                f"{len(content.sources)} sources, {len(content.glossary)} glossary terms, {len(content.scenarios)} scenarios.")
@@ -98,7 +101,9 @@ def check(root: Path | None, workshop: Path | None, source_age: int | None, layo
             _report_errors(exc.errors)
             sys.exit(1)
         summary = summarize_agenda(agenda(plan, content), plan)
-        for warning in warnings + agenda_warnings(summary, plan):
+        drafts = [f"{workshop.name}: session {s} is still a draft (curriculum.yml status: draft); see the warnings above"
+                  for s in plan.sessions if content.session(s).status == "draft"]
+        for warning in warnings + agenda_warnings(summary, plan) + drafts:
             click.secho(f"Warning: {warning}", fg="yellow", err=True)
         click.echo(f"OK: {workshop.name}: {len(plan.sessions)} sessions, {plan.start}–{summary.ends}, {summary.total} minutes.")
     if layout:
@@ -356,6 +361,68 @@ def _room_settings(root: Path | None, pack: Path, workshop: Path | None):
     if not given and plan.slug != Path(pack).resolve().name:
         return RoomSettings()  # the pack comes from another workshop file
     return RoomSettings.of(plan)
+
+
+@cli.group()
+def new() -> None:
+    """Scaffold content that passes `dpskit check` at once: a session, a quiz item, a scenario."""
+
+
+def _scaffolded(run) -> None:
+    from .scaffold import ScaffoldError
+
+    try:
+        written = run()
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    for path in written:
+        click.echo(f"  wrote {path}")
+    click.echo("Next: fill in the text it asks for, then run dpskit check (it lists what is still to write).")
+
+
+@new.command("session")
+@click.argument("session_id", metavar="ID")
+@click.option("--title", "-t", required=True, help="The session's title as participants read it.")
+@click.pass_obj
+def new_session(root: Path | None, session_id: str, title: str) -> None:
+    """A draft session ID (like 09-after-a-visit): notebook, quiz bank, guide, curriculum entry, catalogue entries."""
+    from .scaffold import new_session as scaffold
+
+    _scaffolded(lambda: scaffold(_project_root(root), session_id, title))
+
+
+@new.command("quiz")
+@click.argument("session_id", metavar="SESSION")
+@click.argument("item_id", metavar="ID")
+@click.pass_obj
+def new_quiz(root: Path | None, session_id: str, item_id: str) -> None:
+    """A quiz item ID in SESSION's bank, asked in its notebook before the closing slides."""
+    from .scaffold import new_quiz as scaffold
+
+    _scaffolded(lambda: scaffold(_project_root(root), session_id, item_id))
+
+
+@new.command("scenario")
+@click.argument("scenario_id", metavar="ID")
+@click.option("--session", "-s", "session_id", required=True, help="The session that plays it.")
+@click.pass_obj
+def new_scenario(root: Path | None, scenario_id: str, session_id: str) -> None:
+    """A two-ending role-play in data/scenarios/ID.yaml, played in SESSION's notebook."""
+    from .scaffold import new_scenario as scaffold
+
+    _scaffolded(lambda: scaffold(_project_root(root), scenario_id, session_id))
+
+
+@cli.command()
+@click.argument("notebooks", nargs=-1, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.pass_obj
+def strip(root: Path | None, notebooks: tuple[Path, ...]) -> None:
+    """Clear outputs and execution counts from NOTEBOOKS (default: every notebook in sessions/), as git wants them."""
+    from .scaffold import strip_outputs
+
+    paths = list(notebooks) or sorted((_project_root(root) / "sessions").glob("*.ipynb"))
+    changed = strip_outputs(paths)
+    click.echo(f"Cleared {len(changed)} of {len(paths)} notebook(s)" + (f": {', '.join(p.name for p in changed)}" if changed else ""))
 
 
 def main(args: list[str] | None = None) -> None:

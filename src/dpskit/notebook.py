@@ -88,12 +88,34 @@ def _display(obj: Any) -> None:
     display(obj)
 
 
+def _lookup(data: Content, table: str, key: str, where: str) -> Any:
+    """data.<table>[key], or an error a maintainer can act on: the content changed since this kernel
+    read it (restart), or the id is not there (the closest ids, and the file to look in)."""
+    from difflib import get_close_matches
+
+    found = getattr(data, table)
+    if key in found:
+        return found[key]
+    fresh = None
+    if _here.get() is None:  # a kernel: has the content on disk changed since content() read it?
+        try:
+            fresh = load_valid_content(data.root, notebooks=False, language=os.environ.get("DPSKIT_LANGUAGE") or None)
+        except Exception:  # noqa: BLE001 - content mid-edit: the plain message below still helps
+            fresh = None
+    if fresh is not None and key in getattr(fresh, table):
+        raise LookupError(_("the content changed since this notebook started: restart the kernel "
+                            "(Kernel > Restart Kernel and Run All) to see {key!r}").format(key=key))
+    close = get_close_matches(key, list(found), n=3)
+    hint = _(" Did you mean: {ids}?").format(ids=", ".join(close)) if close else ""
+    raise LookupError(_("no {key!r} in {where}.").format(key=key, where=where) + hint)
+
+
 def quiz(*ids: str, session: str | None = None) -> None:
     """Show quiz items by id, or a whole session's bank with `session=`."""
     from .widgets import Quiz
 
     data = _current()
-    items = [data.quiz_items[i] for i in ids] + (data.bank(session) if session else [])
+    items = [_lookup(data, "quiz_items", i, f"data/quizzes/{i[:2]}-*.yaml") for i in ids] + (data.bank(session) if session else [])
     if not items:
         raise ValueError(_("quiz() needs at least one quiz id or a session"))
     for item in items:
@@ -121,7 +143,7 @@ def script(*ids: str) -> None:
     """Show scripts to say out loud, from data/scripts.yaml."""
     data = _current()
     for script_id in ids:
-        item = data.scripts[script_id]
+        item = _lookup(data, "scripts", script_id, "data/scripts.yaml")
         _display(Rendered(render_script(asdict(item), _sources_dict(data, item.sources)), f"“{item.say}”  ({item.when})",
                           extra={SOURCES_MIMETYPE: {"ids": list(item.sources)}}))
 
@@ -132,7 +154,7 @@ def scenario(scenario_id: str):
     from .widgets import ScenarioPlayer
 
     data = _current()
-    story = data.scenarios[scenario_id]
+    story = _lookup(data, "scenarios", scenario_id, "data/scenarios/")
     named = {sid for node in story.nodes.values() for sid in node.scripts}
     scripts = {sid: asdict(data.scripts[sid]) for sid in sorted(named) if sid in data.scripts}
     return ScenarioPlayer(story, scenario_payload(story.to_dict(), scripts, _sources_dict(data, story.sources)))
@@ -142,7 +164,7 @@ def poll(quiz_id: str):
     """A show-of-hands poll on a quiz question, for the facilitator: counts in, chart out."""
     from .widgets import Poll
 
-    return Poll(_current().quiz_items[quiz_id])
+    return Poll(_lookup(_current(), "quiz_items", quiz_id, f"data/quizzes/{quiz_id[:2]}-*.yaml"))
 
 
 def disclaimer() -> Rendered:

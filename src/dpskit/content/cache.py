@@ -65,7 +65,7 @@ def _from_dict(data: dict[str, Any]) -> Content:
     return Content(
         root=Path(data["root"]), title=data["title"], license=data["license"], language=data["language"],
         source_max_age_months=data["source_max_age_months"],
-        sessions=[Session(id=s["id"], notebook=Path(s["notebook"]), meta=s["meta"]) for s in data["sessions"]],
+        sessions=[Session(**{**s, "notebook": Path(s["notebook"])}) for s in data["sessions"]],
         sources={k: Source(**v) for k, v in data["sources"].items()},
         quiz_items={k: QuizItem.from_dict(v) for k, v in data["quiz_items"].items()},
         scripts={k: Script(**{**v, "sources": tuple(v["sources"])}) for k, v in data["scripts"].items()},

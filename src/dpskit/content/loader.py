@@ -206,7 +206,7 @@ def _load_manifest(check: _Collector, content: Content) -> None:
         notebook = content.root / entry["notebook"]
         if not notebook.is_file():
             check.add_at(doc, ("sessions", index, "notebook"), f"notebook {entry['notebook']} does not exist")
-        content.sessions.append(Session(id=entry["id"], notebook=notebook))
+        content.sessions.append(Session(id=entry["id"], notebook=notebook, status=entry.get("status", "ready")))
 
 
 def _load_sources(check: _Collector, content: Content) -> None:

@@ -89,6 +89,7 @@ class Session:
     id: str
     notebook: Path
     meta: dict[str, Any] = field(default_factory=dict)
+    status: str = "ready"  # curriculum.yml: "draft" while a session is being written (dpskit.content.standard)
 
     @property
     def title(self) -> str:

@@ -1,0 +1,168 @@
+"""A new maintainer's path: scaffold a session, a quiz item and a scenario, check, build, and the session
+standard that `dpskit check` and the tests share (dpskit.content.standard)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dpskit.cli import cli
+from dpskit.content import load_content
+from dpskit.content.standard import check_standard
+
+REPO = Path(__file__).resolve().parents[1]
+CONTENT_PARTS = ("curriculum.yml", "data", "sessions", "facilitator_guides", "locale", "workshop.yml")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the real content, as a maintainer's checkout holds it."""
+    for part in CONTENT_PARTS:
+        source = REPO / part
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, tmp_path / part)
+    return tmp_path
+
+
+def dpskit(project: Path, *args: str):
+    return CliRunner().invoke(cli, ["--root", str(project), *args], catch_exceptions=False)
+
+
+def standard_errors(project: Path) -> list[str]:
+    content, errors = load_content(project)
+    assert errors == []
+    return [str(e) for e in check_standard(content).errors]
+
+
+def test_a_new_session_quiz_and_scenario_pass_check_and_build(project: Path, tmp_path: Path):
+    made = dpskit(project, "new", "session", "09-after-a-visit", "--title", "After a visit")
+    assert made.exit_code == 0, made.output
+    for path in ("sessions/09-after-a-visit.ipynb", "data/quizzes/09-after-a-visit.yaml",
+                 "facilitator_guides/09-after-a-visit.md", "locale/es/sessions/09-after-a-visit.po"):
+        assert (project / path).is_file(), path
+    assert "09-after-a-visit" in (project / "curriculum.yml").read_text()
+
+    checked = dpskit(project, "check")
+    assert checked.exit_code == 0, checked.output
+    assert "draft, still to write: slides" in checked.output  # what is left is listed, as warnings
+    assert standard_errors(project) == []  # the tests' view of the standard agrees with check
+
+    assert dpskit(project, "new", "quiz", "09-after-a-visit", "who-to-call").exit_code == 0
+    assert dpskit(project, "new", "scenario", "morning-call", "--session", "09-after-a-visit").exit_code == 0
+    notebook = json.loads((project / "sessions/09-after-a-visit.ipynb").read_text())
+    calls = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert calls[-3:] == ['quiz("09-who-to-call")', 'scenario("morning-call")', "disclaimer()"]
+    checked = dpskit(project, "check")
+    assert checked.exit_code == 0, checked.output
+    assert "09-who-to-call" in checked.output and "cites no source" in checked.output
+
+    built = dpskit(project, "build", "-s", "09-after-a-visit", "--out", str(tmp_path / "out"))
+    assert built.exit_code == 0, built.output
+    deck = (tmp_path / "out/slides/09-after-a-visit.slides.html").read_text()
+    assert "After a visit" in deck and "09-who-to-call" in deck
+
+    # The same session marked ready: what was a warning is now an error, in check and in the tests alike.
+    manifest = project / "curriculum.yml"
+    manifest.write_text(manifest.read_text().replace("    status: draft\n", ""))
+    checked = dpskit(project, "check")
+    assert checked.exit_code == 1
+    errors = standard_errors(project)
+    assert errors and all(e in checked.output for e in errors)
+    assert any("slides: " in e for e in errors) and any("cites no source" in e for e in errors)
+
+
+@pytest.mark.parametrize("args, message", [
+    (("new", "session", "9-bad", "--title", "X"), "two digits"),
+    (("new", "session", "02-your-rights", "--title", "X"), "already in curriculum.yml"),
+    (("new", "session", "02-again", "--title", "X"), "number 02 is taken"),
+    (("new", "quiz", "99-nope", "x"), "no session '99-nope'"),
+    (("new", "quiz", "02-your-rights", "02-show-id-everywhere"), "already in data/quizzes/02-your-rights.yaml"),
+    (("new", "scenario", "street-stop", "--session", "02-your-rights"), "already exists"),
+])
+def test_scaffold_refusals_are_one_line(project: Path, args, message):
+    result = CliRunner().invoke(cli, ["--root", str(project), *args])
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_check_refuses_saved_outputs_and_strip_clears_them(project: Path):
+    path = project / "sessions/02-your-rights.ipynb"
+    notebook = json.loads(path.read_text())
+    code = next(c for c in notebook["cells"] if c["cell_type"] == "code" and "quiz(" in "".join(c["source"]))
+    code["execution_count"] = 7
+    code["outputs"] = [{"output_type": "error", "ename": "KeyError", "evalue": "x", "traceback": []}]
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
+    checked = dpskit(project, "check")
+    assert checked.exit_code == 1 and "saved with outputs" in checked.output and "dpskit strip" in checked.output
+    stripped = dpskit(project, "strip")
+    assert stripped.exit_code == 0 and "Cleared 1 of" in stripped.output
+    assert path.read_bytes() == (REPO / "sessions/02-your-rights.ipynb").read_bytes()  # byte for byte the committed file
+    assert dpskit(project, "check").exit_code == 0
+
+
+@pytest.mark.parametrize("breakage, expected", [
+    (lambda meta, cells: meta["objectives"].__delitem__(slice(2, None)), "objectives: 2 of at least 3"),
+    (lambda meta, cells: meta["parts"][0].__setitem__("minutes", 90), "minutes; a session takes 60-100"),
+    (lambda meta, cells: meta["parts"][0].pop("phase"), "names no ADIDS phase"),
+    (lambda meta, cells: cells.pop(next(i for i, c in enumerate(cells) if c["metadata"].get("slideshow", {}).get("slide_type") == "notes")),
+     "a content slide without facilitator notes"),
+    (lambda meta, cells: cells.remove(next(c for c in cells if "quiz(" in "".join(c["source"]))), "never asked"),
+])
+def test_each_rule_of_the_standard_can_fail(project: Path, breakage, expected):
+    path = project / "sessions/03-when-agents-knock.ipynb"
+    notebook = json.loads(path.read_text())
+    breakage(notebook["metadata"]["dpskit"], notebook["cells"])
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
+    errors = standard_errors(project)
+    assert any(expected in e and "03-when-agents-knock" in e for e in errors), errors
+
+
+def test_a_missing_guide_is_a_standard_error(project: Path):
+    (project / "facilitator_guides/05-protest-and-arrest.md").unlink()
+    assert any("facilitator_guides/05-protest-and-arrest.md is missing" in e for e in standard_errors(project))
+
+
+def test_a_kernel_names_a_typo_and_asks_for_a_restart_after_an_edit(project: Path):
+    """Run in its own interpreter, as a notebook kernel is: content() is read once and kept."""
+    program = f"""
+import os
+os.environ["DPSKIT_ROOT"] = {str(project)!r}
+from dpskit import notebook
+notebook.content()
+try:
+    notebook.quiz("02-show-id-everywher")
+except LookupError as error:
+    print("TYPO:", error)
+from dpskit.scaffold import new_quiz
+new_quiz(notebook.content().root, "02-your-rights", "added-later")
+try:
+    notebook.quiz("02-added-later")
+except LookupError as error:
+    print("CHANGED:", error)
+"""
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "TYPO: no '02-show-id-everywher' in data/quizzes/02-*.yaml. Did you mean: 02-show-id-everywhere?" in out.stdout
+    assert "CHANGED: the content changed since this notebook started: restart the kernel" in out.stdout
+
+
+def test_make_lab_saves_a_session_as_git_wants_it(project: Path):
+    """Jupyter Server's own contents manager with the pre-save hook `make lab` sets: a notebook run
+    in Lab (outputs, counts, Lab's language_info) is written back byte for byte as committed."""
+    contents = pytest.importorskip("jupyter_server.services.contents.filemanager")
+    manager = contents.FileContentsManager(root_dir=str(project), pre_save_hook="dpskit.scaffold.lab_pre_save")
+    model = manager.get("sessions/02-your-rights.ipynb")
+    notebook = model["content"]
+    code = next(c for c in notebook.cells if c.cell_type == "code" and "quiz(" in c.source)
+    code.execution_count = 3
+    code.outputs = [{"output_type": "stream", "name": "stdout", "text": "an answer someone chose"}]
+    code.metadata["execution"] = {"iopub.status.idle": "2026-12-07T10:00:00Z"}
+    notebook.metadata["language_info"] = {"name": "python", "version": "3.11.7", "codemirror_mode": {"name": "ipython"}}
+    manager.save({"type": "notebook", "format": "json", "content": notebook}, "sessions/02-your-rights.ipynb")
+    saved = (project / "sessions/02-your-rights.ipynb").read_text()
+    assert "an answer someone chose" not in saved and "3.11.7" not in saved
+    assert json.loads(saved) == json.loads((REPO / "sessions/02-your-rights.ipynb").read_text())
