@@ -9,7 +9,7 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 # Reinstall when the package definition or the installed templates change.
 INSTALL_INPUTS := pyproject.toml $(wildcard export/templates/*/* export/voila/templates/*/* export/jupyterlab/*/*)
 
-.PHONY: workshop test check lab participant room preview bench clean messages
+.PHONY: workshop test check lab participant room preview bench clean messages docs
 
 WORKSHOP ?= workshop.yml
 # The port for preview, participant and room (each has its own default when unset).
@@ -76,6 +76,10 @@ $(VENV)/.installed-test: $(INSTALL_INPUTS) | $(BIN)/python
 # them into every src/dpskit/locale/<language>/LC_MESSAGES/dpskit.po, which dpskit compiles when used.
 messages: $(VENV)/.installed-runtime
 	$(BIN)/python -m dpskit.messages
+
+# docs/reference.md from the content schemas (a test fails when it is out of date).
+docs: $(VENV)/.installed-runtime
+	$(BIN)/python -m dpskit.content.reference docs/reference.md
 
 clean:
 	rm -rf build .dpskit-cache
