@@ -166,3 +166,14 @@ def test_make_lab_saves_a_session_as_git_wants_it(project: Path):
     saved = (project / "sessions/02-your-rights.ipynb").read_text()
     assert "an answer someone chose" not in saved and "3.11.7" not in saved
     assert json.loads(saved) == json.loads((REPO / "sessions/02-your-rights.ipynb").read_text())
+
+
+def test_build_takes_sessions_with_commas_says_what_comes_along_and_where_to_look(project: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    built = dpskit(project, "build", "-s", "01-why-we-are-here,02-your-rights", "--formats", "slides", "--no-pdf", "--out", "deck")
+    assert built.exit_code == 0, built.output
+    assert sorted(p.name for p in (tmp_path / "deck/slides").iterdir()) == ["01-why-we-are-here.slides.html", "02-your-rights.slides.html"]
+    assert "Written with them, as in every pack: cards, index.html, materials" in built.output
+    assert built.output.rstrip().endswith("Open deck/index.html")
+    again = dpskit(project, "build", "-s", "01-why-we-are-here", "-s", "02-your-rights", "--formats", "slides", "--no-pdf", "--out", "deck")
+    assert "Up to date" in again.output and again.output.rstrip().endswith("Open deck/index.html")

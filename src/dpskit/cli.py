@@ -179,7 +179,8 @@ def _check_layout(root: Path) -> None:
 
 
 @cli.command()
-@click.option("--sessions", "-s", multiple=True, help="Session id to build (repeatable; default: all).")
+@click.option("--sessions", "-s", multiple=True, callback=lambda ctx, param, value: tuple(s.strip() for v in value for s in v.split(",") if s.strip()),
+              help="Session id to build (repeatable, or several separated by commas; default: all).")
 @click.option("--formats", "-f", multiple=True, type=click.Choice(FORMAT_NAMES), help="Format to build (repeatable; default: all).")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: build/<date>-<title>/ with --workshop, else build/all/).")
 @click.option("--workshop", "-w", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
@@ -228,13 +229,34 @@ def build(root: Path | None, sessions, formats, out, workshop, pdf, no_cache, ti
         return
     if result.up_to_date:
         click.echo(f"Up to date: {len(result.files)} files in {result.out} ({result.seconds:.2f} s; nothing changed).")
+        click.echo(f"Open {_shown(result.out / 'index.html')}")
         return
     click.echo(f"Built {result.out} in {result.seconds:.1f} s: {len(result.rendered)} files rendered, {len(result.reused)} unchanged "
                f"(executed: {', '.join(result.executed) or 'none'}; from cache: {', '.join(result.cached) or 'none'}).")
+    if formats:
+        along = sorted({rel.split("/")[0] for rel in result.rendered + result.reused
+                        if not any(rel.startswith(f"{folder}/") for folder in _format_folders(formats))})
+        if along:
+            click.echo(f"Written with them, as in every pack: {', '.join(along)}")
     if result.archive:
         click.echo(f"Pack archive: {result.archive}")
     if result.participant:
         click.echo(f"Participant pack (safe to hand out: no guides, answer key or speaker notes): {result.participant} and .zip")
+    click.echo(f"Open {_shown(result.out / 'index.html')}")
+
+
+def _format_folders(formats) -> set[str]:
+    from .packs import output_path
+
+    return {output_path(fmt, "x").parts[0] for fmt in formats}
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be said from here."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _build_with_progress(run_build, root, out, options):
