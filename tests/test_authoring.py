@@ -177,3 +177,15 @@ def test_build_takes_sessions_with_commas_says_what_comes_along_and_where_to_loo
     assert built.output.rstrip().endswith("Open deck/index.html")
     again = dpskit(project, "build", "-s", "01-why-we-are-here", "-s", "02-your-rights", "--formats", "slides", "--no-pdf", "--out", "deck")
     assert "Up to date" in again.output and again.output.rstrip().endswith("Open deck/index.html")
+
+
+@pytest.mark.parametrize("edit, hint", [
+    (lambda text: text.replace("title: A police stop on the street", "title: Stopped: a police stop on the street"),
+     'must be quoted: title: "Stopped: a police stop on the street"'),
+    (lambda text: text.replace("\nstart: approach", "\n\tstart: approach"), "never tabs"),
+])
+def test_the_usual_yaml_mistakes_get_a_hint(project: Path, edit, hint):
+    path = project / "data/scenarios/street-stop.yaml"
+    path.write_text(edit(path.read_text()))
+    checked = CliRunner().invoke(cli, ["--root", str(project), "check"])
+    assert checked.exit_code == 1 and "data/scenarios/street-stop.yaml:" in checked.output and hint in checked.output

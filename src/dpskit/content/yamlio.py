@@ -96,6 +96,18 @@ class _DatesAsText(RoundTripConstructor):
 _DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsText.construct_yaml_str)
 
 
+def _hint(problem: str, text: str, line: int | None) -> str:
+    """What usually causes the parser's complaint, in an author's words."""
+    here = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
+    if "'\\t'" in problem or "\t" in here[: len(here) - len(here.lstrip())]:
+        return " (YAML indents with spaces, never tabs: replace the tab at the start of this line with spaces)"
+    if "mapping values are not allowed" in problem:
+        key, _, value = here.strip().lstrip("- ").partition(": ")
+        example = f'{key}: "{value.strip()}"' if value else 'key: "text: with a colon"'
+        return f" (a text holding \": \" must be quoted: {example[:90]})"
+    return ""
+
+
 def _line_of(text: str, position: int) -> int:
     return text.count("\n", 0, max(0, position)) + 1
 
@@ -127,7 +139,8 @@ def load_yaml(path: Path, cache: Path | None = None) -> YamlDocument:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise YamlSyntaxError(path, line, f"invalid YAML: {exc.problem or exc.context}") from None
+        problem = f"{exc.problem or exc.context}"
+        raise YamlSyntaxError(path, line, f"invalid YAML: {problem}{_hint(problem, text, line)}") from None
     except ReaderError as exc:  # a control character or other unreadable character
         raise YamlSyntaxError(path, _line_of(text, exc.position), "invalid YAML: control character "
                               f"U+{ord(exc.character) if isinstance(exc.character, str) else exc.character:04X} is not allowed; delete it") from None
