@@ -189,3 +189,11 @@ def test_the_usual_yaml_mistakes_get_a_hint(project: Path, edit, hint):
     path.write_text(edit(path.read_text()))
     checked = CliRunner().invoke(cli, ["--root", str(project), "check"])
     assert checked.exit_code == 1 and "data/scenarios/street-stop.yaml:" in checked.output and hint in checked.output
+
+
+def test_a_citation_written_into_quiz_feedback_is_refused(project: Path):
+    path = project / "data/quizzes/02-your-rights.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("explanation: >-\n", "explanation: >-\n      As the Court held [@miranda-1966].\n", 1))
+    checked = dpskit(project, "check")
+    assert checked.exit_code == 1 and "[@miranda-1966] in a quiz text prints as it is" in checked.output

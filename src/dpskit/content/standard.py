@@ -8,11 +8,12 @@ Saved outputs are an error in every session: they leak a participant's answers i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Iterator
 
 from .errors import ContentError
-from .loader import notebook_calls
+from .loader import CITATION, notebook_calls
 from .model import Content, Session
 
 MINUTES = (60, 100)
@@ -101,11 +102,34 @@ def _saved_outputs(cells) -> list[int]:
             if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)]
 
 
+def _texts(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts(item)
+
+
+def _citations_in_data(content: Content) -> list[ContentError]:
+    """[@id] is notebook markdown's citation; quiz items cite through `sources:`, where the views
+    number and link them. In an item's text it would print raw in the answer key."""
+    errors = []
+    for item in content.quiz_items.values():
+        cited = sorted({found for text in _texts(asdict(item)) for found in CITATION.findall(text)})
+        if cited:
+            errors.append(ContentError(f"data/quizzes/{item.session}.yaml", None, item.id,
+                                       f"[@{cited[0]}] in a quiz text prints as it is; list the id under the item's sources: instead"))
+    return errors
+
+
 def check_standard(content: Content) -> StandardReport:
     """Every session against the standard: errors for sessions ready to teach, warnings for drafts."""
     import nbformat
 
-    errors: list[ContentError] = []
+    errors: list[ContentError] = _citations_in_data(content)
     warnings: list[ContentError] = []
     for session in content.sessions:
         if not session.notebook.is_file():
