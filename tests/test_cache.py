@@ -101,9 +101,12 @@ def test_a_script_edit_rerenders_the_sessions_and_the_card_that_print_it(curricu
     result = build(curriculum, out, formats=FORMATS, pdf=False)
     assert set(result.executed) == users
     assert "cards/pocket-card.html" in result.rendered
-    pages = {rel.split("/")[1].split(".")[0] for rel in result.rendered if rel.count("/") == 1 and not rel.startswith(("cards/", "materials/", "guide/answer"))}
+    assert "worksheets/family-preparedness-plan.html" in result.rendered  # it prints the script too
+    pages = {rel.split("/")[1].split(".")[0] for rel in result.rendered
+             if rel.count("/") == 1 and not rel.startswith(("cards/", "materials/", "guide/answer", "worksheets/"))}
     assert pages == users
     assert "EDITED-SAY" in (out / "cards/pocket-card.html").read_text()
+    assert "EDITED-SAY" in (out / "worksheets/family-preparedness-plan.html").read_text()
 
 
 def test_a_new_glossary_term_rerenders_pages_but_executes_nothing(curriculum):

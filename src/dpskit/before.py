@@ -125,6 +125,7 @@ PROVIDED_BY = (
     ("warrant", "materials/sample-warrants"),
     ("subpoena", "materials/sample-subpoena"),
     ("chapter defense plan", "worksheets/chapter-defense-plan"),
+    ("family preparedness plan", "worksheets/family-preparedness-plan"),
     ("pocket card", "cards/pocket-card"),
     ("handout", "handouts/{id}.takehome"),
     ("slides", "slides/{id}.slides"),

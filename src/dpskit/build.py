@@ -353,6 +353,7 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
     from .before import render_samples
     from .cards import render_pocket_card, render_scenario_cards, render_timeline_cards
     from .defense_plan import render_defense_plan
+    from .family_plan import render_family_plan
     from .index import render_answer_key
     from .pdf import PdfJob
 
@@ -367,6 +368,7 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
         "materials/sample-warrants": lambda: render_samples(content, "warrants", paper),
         "materials/sample-subpoena": lambda: render_samples(content, "subpoena", paper),
         "worksheets/chapter-defense-plan": lambda: render_defense_plan(content, plan, paper),
+        "worksheets/family-preparedness-plan": lambda: render_family_plan(content, plan, paper),
     }
     jobs = []
     for rel, make in makers.items():

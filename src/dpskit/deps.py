@@ -314,6 +314,10 @@ class Dependencies:
             from .defense_plan import SCRIPTS
 
             return digest(common, [plain(content.scripts.get(sid)) for sid in SCRIPTS])
+        if rel.startswith("worksheets/family-preparedness-plan"):
+            from .family_plan import SCRIPTS as FAMILY_SCRIPTS
+
+            return digest(common, [plain(content.scripts.get(sid)) for sid in FAMILY_SCRIPTS])
         if rel == "agenda.csv":
             return digest(common, [s.meta for s in selected])
         # the landing page lists every other output (with page counts); a page this module

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from .content import Content
 from .exporters.context import build_date
 from .i18n import _, language
-from .packs import DEFENSE_PLAN, PDF_OF, POCKET_CARD, output_path
+from .packs import DEFENSE_PLAN, FAMILY_PLAN, PDF_OF, POCKET_CARD, output_path
 from .render import asset, environment, page_style, quiz_payload, render_quiz
 
 BEFORE_THE_DAY = "before-the-day.html"
@@ -49,7 +49,9 @@ def session_links(session_id: str, files: set[str], pages: dict[str, int], parti
 
 def shared_links(files: set[str], pages: dict[str, int], participant: bool) -> list[dict]:
     rows = [_link(POCKET_CARD + ".html", _("Pocket cards with the scripts to say out loud (print both sides, cut)"), files, pages, POCKET_CARD + ".pdf"),
-            _link(DEFENSE_PLAN + ".html", _("Chapter defense plan to fill in together (session 8)"), files, pages, DEFENSE_PLAN + ".pdf")]
+            _link(DEFENSE_PLAN + ".html", _("Chapter defense plan to fill in together (session 8)"), files, pages, DEFENSE_PLAN + ".pdf"),
+            _link(FAMILY_PLAN + ".html", _("Family preparedness plan to start in the room and finish at home (session 9)"), files, pages,
+                  FAMILY_PLAN + ".pdf")]
     if not participant:
         rows += [
             _link(ANSWER_KEY + ".html", _("Answer key for every question"), files, pages, ANSWER_KEY + ".pdf"),

@@ -32,6 +32,7 @@ PDF_OF = {
 PARTICIPANT_SUFFIX = "-participant"
 POCKET_CARD = "cards/pocket-card"
 DEFENSE_PLAN = "worksheets/chapter-defense-plan"
+FAMILY_PLAN = "worksheets/family-preparedness-plan"
 
 
 def output_path(fmt: str, session_id: str) -> Path:
@@ -57,6 +58,7 @@ def participant_files(session_ids, files) -> dict[str, str]:
     for suffix in (".html", ".pdf"):
         names[POCKET_CARD + suffix] = POCKET_CARD + suffix
         names[DEFENSE_PLAN + suffix] = DEFENSE_PLAN + suffix  # participants fill it in together
+        names[FAMILY_PLAN + suffix] = FAMILY_PLAN + suffix  # each family finishes it at home
     present = set(files)
     return {source: target for source, target in names.items() if source in present}
 
@@ -84,6 +86,7 @@ MATERIALS = {
     "materials/sample-warrants": ("warrant",),
     "materials/sample-subpoena": ("subpoena",),
     "worksheets/chapter-defense-plan": ("chapter defense plan",),
+    "worksheets/family-preparedness-plan": ("family preparedness plan",),
 }
 
 
@@ -147,6 +150,7 @@ def print_plan(sessions, pages: dict[str, int], participants: int | None, files)
         row("materials/timeline-cards.pdf", _("Timeline cards"), 1, _("one set for the room"), _("one side; cut"), duplex=False),
         row(DEFENSE_PLAN + ".pdf", _("Chapter defense plan"), -(-participants // 4) + 1 if participants else None,
             _("one per small group, and a master copy"), duplex),
+        row(FAMILY_PLAN + ".pdf", _("Family preparedness plan"), participants, _("one per participant"), duplex),
     ]
     for session in sessions:
         rows.append(row(PDF_OF["handout"].format(id=session.id), _("Reader (optional): {title}").format(title=session.title),
