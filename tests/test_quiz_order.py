@@ -237,3 +237,31 @@ def test_dpskit_check_prints_the_quiz_warnings(mini_root):
     result = CliRunner().invoke(cli, ["--root", str(mini_root), "check"])
     assert result.exit_code == 0, result.output
     assert "Warning: data/quizzes/01-mini.yaml: only 0 of 1 true/false answers are True" in result.output
+
+
+@pytest.mark.parametrize("language", [None, "es"])
+def test_every_real_item_renders_in_its_shuffled_order_in_every_mode(language, dummy_comm):
+    """All 60 items, English and Spanish: the renderers the builds use, and both polls."""
+    from dataclasses import asdict
+
+    from dpskit.render import quiz_payload, render_quiz
+    from dpskit.room.polls import LivePoll
+
+    content = load_valid_content(REPO, language=language)
+    items = list(content.quiz_items.values())
+    payload = quiz_payload([item.to_dict() for item in items], {sid: asdict(s) for sid, s in content.sources.items()})
+    pages = {mode: BeautifulSoup(render_quiz(payload, mode), "html.parser") for mode in ("interactive", "slides", "worksheet", "answer_key", "backup")}
+    for item in items:
+        expected = [squash(o.text) for o in item.options]
+        seen = {
+            "interactive": _texts(pages["interactive"].select(f'form[data-quiz-id="{item.id}"] label')),
+            "slides": _texts(pages["slides"].select(f'form[data-quiz-id="{item.id}"] label')),
+            "worksheet": _texts(pages["worksheet"].select(f'.dpskit-worksheet[data-quiz-id="{item.id}"] li')),
+            "answer key": [squash(s.get_text(" ")) for s in pages["answer_key"].select(f'.dpskit-answer-key[data-quiz-id="{item.id}"] .dpskit-answer-key-options li > strong')],
+            "backup": [squash(li.get_text(" ")).lstrip("– ").strip() for li in pages["backup"].select(f'.dpskit-backup-quiz[data-quiz-id="{item.id}"] li')],
+            "room poll": [squash(t) for t in LivePoll(item).question()["options"]],
+        }
+        for where, texts in seen.items():
+            assert texts == expected, f"{item.id} ({language or 'en'}): {where}"
+        values = [i["value"] for i in pages["interactive"].select(f'form[data-quiz-id="{item.id}"] input')]
+        assert values == [str(o.key) for o in item.options], "inputs name their option, not their place"
