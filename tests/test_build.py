@@ -81,7 +81,7 @@ def test_cli_check_lists_every_error_with_file_and_line(mini_root, monkeypatch):
     assert result.exit_code == 1
     assert "2 problem(s)" in result.output
     assert "data/quizzes/01-mini.yaml:6: [items[0].options]" in result.output
-    assert "data/quizzes/01-mini.yaml:30: [items[1].sources] unknown source id 'ghost'" in result.output
+    assert "data/quizzes/01-mini.yaml:31: [items[1].sources] unknown source id 'ghost'" in result.output
 
 
 def test_cli_build_refuses_invalid_content_and_builds_nothing(mini_root):

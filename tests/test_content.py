@@ -25,7 +25,7 @@ def test_fixture_content_is_valid(mini_root):
     content = load_valid_content(mini_root)
     assert [s.id for s in content.sessions] == ["01-mini"]
     assert set(content.quiz_items) == {"01-free-to-go", "01-say-it", "01-true-false"}
-    assert content.quiz_items["01-say-it"].correct_indices == {0, 1}
+    assert content.quiz_items["01-say-it"].correct_indices == {0, 1}  # pinned: shown as written
     assert content.sessions[0].minutes == 30
     assert content.scripts["remain-silent"].say.startswith("I am going to remain silent")
 

@@ -7,7 +7,7 @@ from dpskit.widgets.grading import grade, summarize
 
 
 def item(kind="single", correct=(0,), n=3):
-    options = tuple(Option(f"option {i}", i in correct, f"feedback {i}") for i in range(n))
+    options = tuple(Option(f"option {i}", i in correct, f"feedback {i}", i) for i in range(n))
     return QuizItem("01-x", "01-s", kind, "prompt", options, "because", ("src",))
 
 

@@ -78,6 +78,7 @@ def _report_errors(errors) -> None:
 def check(root: Path | None, workshop: Path | None, source_age: int | None, layout: bool, language: str | None) -> None:
     """Validate curriculum.yml, data/ and every session notebook; list every problem."""
     from .content import InvalidContent, load_content
+    from .content.quizbias import quiz_warnings
     from .content.review import review_warnings
     from .content.slidefit import slide_warnings
 
@@ -88,7 +89,7 @@ def check(root: Path | None, workshop: Path | None, source_age: int | None, layo
     if errors or standard.errors:
         _report_errors(errors or standard.errors)
         sys.exit(1)
-    for warning in review_warnings(content, max_age_months=source_age) + slide_warnings(content) + standard.warnings:
+    for warning in review_warnings(content, max_age_months=source_age) + slide_warnings(content) + quiz_warnings(content) + standard.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     click.echo(f"OK: {len(content.sessions)} sessions, {len(content.quiz_items)} quiz items, "
                f"{len(content.sources)} sources, {len(content.glossary)} glossary terms, {len(content.scenarios)} scenarios.")
@@ -117,6 +118,7 @@ def _report_translation(root: Path, language: str) -> bool:
     from .catalogs import AWAITING_REVIEW, coverage
 
     from .content import load_content
+    from .content.quizbias import quiz_warnings
     from .content.slidefit import slide_warnings
 
     report = coverage(root, language)
@@ -125,7 +127,7 @@ def _report_translation(root: Path, language: str) -> bool:
         click.secho(f"The content read in {language!r} has {len(errors)} problem(s) (a translation broke a placeholder, "
                     "a citation or a link?):", fg="red", err=True)
         _report_errors(errors)
-    for warning in slide_warnings(translated_content):
+    for warning in slide_warnings(translated_content) + quiz_warnings(translated_content):
         click.secho(f"Warning ({language}): {warning}", fg="yellow", err=True)
     width = max(len(c.name) for c in report)
     click.echo(f"Content translation into {language!r} (locale/{language}/):")

@@ -53,7 +53,7 @@ def quiz_payload(items: Iterable[dict[str, Any]], sources: dict[str, dict[str, A
 def _answer_key(item: dict[str, Any], sources: dict[str, dict[str, Any]]) -> str:
     """The part a page must not show before checking, encoded so it is not page text."""
     secret = {
-        "options": [{"correct": o["correct"], "feedback": o["feedback"]} for o in item["options"]],
+        "options": [{"key": o["key"], "correct": o["correct"], "feedback": o["feedback"]} for o in item["options"]],
         "explanation": item["explanation"],
         "sources": [
             {"title": sources[sid]["title"], "url": sources[sid]["url"]} for sid in item["sources"] if sid in sources

@@ -62,7 +62,9 @@
   }
   function check(form) {
     var msg = messages(form), key = decode(form), feedback = form.querySelector(".dpskit-quiz-feedback");
-    var chosen = inputs(form).filter(function (i) { return i.checked; }).map(function (i) { return Number(i.value); });
+    // An input's value names its option (its place in the bank file), not where it sits on screen.
+    var shown = key.options.map(function (o) { return String(o.key); });
+    var chosen = inputs(form).filter(function (i) { return i.checked; }).map(function (i) { return shown.indexOf(i.value); });
     feedback.textContent = "";
     if (!chosen.length) { feedback.appendChild(el("p", "dpskit-quiz-verdict", msg.choose)); return; }
     var right = chosen.every(function (i) { return key.options[i].correct; }) &&

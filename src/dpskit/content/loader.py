@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import ContentError, InvalidContent
-from .model import Content, Disclaimer, GlossaryTerm, Option, PocketCard, QuizItem, Script, Session, Source
+from .model import Content, Disclaimer, GlossaryTerm, Option, PocketCard, QuizItem, Script, Session, Source, shown_order
 from .scenario import Scenario, reachable, trapped, unmarked_loops
 from .cache import cache_folder
 from .yamlio import YamlDocument, YamlSyntaxError, load_yaml
@@ -295,10 +295,13 @@ def _load_quiz_item(check: _Collector, content: Content, doc: YamlDocument, at: 
     for message in _option_rule_errors(entry, true_false(content.language)):
         check.add_at(doc, (*at, "options"), message)
     _resolve_sources(check, content, doc.path, doc.line((*at, "sources")), _key_path((*at, "sources")), entry["sources"])
+    options = [Option(**option, key=index) for index, option in enumerate(entry["options"])]
+    shuffle = entry.get("shuffle", True) and entry["type"] != "true_false"  # True before False, always
+    order = shown_order(entry["id"], len(options)) if shuffle else range(len(options))
     content.quiz_items[entry["id"]] = QuizItem(
         id=entry["id"], session=session_id, type=entry["type"], prompt=entry["prompt"],
-        options=tuple(Option(**option) for option in entry["options"]), explanation=entry["explanation"],
-        sources=tuple(entry["sources"]), talking_points=entry.get("talking_points", ""),
+        options=tuple(options[i] for i in order), explanation=entry["explanation"],
+        sources=tuple(entry["sources"]), talking_points=entry.get("talking_points", ""), shuffle=shuffle,
     )
 
 

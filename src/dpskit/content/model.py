@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,15 @@ class Option:
     text: str
     correct: bool
     feedback: str
+    key: int  # its position in the bank file: which option it is, wherever it is shown
+
+
+def shown_order(item_id: str, count: int) -> list[int]:
+    """The authored positions of an item's options in the order everyone sees them: a shuffle
+    seeded by the item id alone (SHA-256, not hash()), so every run, language, Python version and
+    output (live widget, page, slides, worksheet, key, polls) shows the same order, and the order
+    an author happened to write (right answer first) tells a participant nothing."""
+    return sorted(range(count), key=lambda i: hashlib.sha256(f"{item_id}/{i}".encode()).digest())
 
 
 @dataclass(frozen=True)
@@ -33,14 +43,19 @@ class QuizItem:
     session: str
     type: str
     prompt: str
-    options: tuple[Option, ...]
+    options: tuple[Option, ...]  # in the order shown, see `shown_order`; `Option.key` is the authored position
     explanation: str
     sources: tuple[str, ...]
     talking_points: str = ""
+    shuffle: bool = True  # false: shown as authored ("all of the above"); true/false items never shuffle
 
     @property
     def correct_indices(self) -> frozenset[int]:
         return frozenset(i for i, option in enumerate(self.options) if option.correct)
+
+    @property
+    def authored_options(self) -> tuple[Option, ...]:
+        return tuple(sorted(self.options, key=lambda option: option.key))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
