@@ -43,7 +43,8 @@ def test_real_card_carries_the_limits_of_silence_and_the_scripts_guides_hand_out
     for script_id in ("grand-jury-lawyer", "remain-silent-arrest", "not-without-warrant"):
         assert content.scripts[script_id].say in text
     limits = " ".join(front.select_one(".limits").get_text().split())
-    for words in ("Never lie", "give your name", "license, registration", "registration papers"):
+    for words in ("Never lie", "give your name", "license, registration", "stay silent about birthplace",
+                  "Valid US immigration papers", "Never false papers"):
         assert words.lower() in limits.lower()
 
 
