@@ -40,31 +40,31 @@ def standard_errors(project: Path) -> list[str]:
 
 
 def test_a_new_session_quiz_and_scenario_pass_check_and_build(project: Path, tmp_path: Path):
-    made = dpskit(project, "new", "session", "09-after-a-visit", "--title", "After a visit")
+    made = dpskit(project, "new", "session", "10-after-a-visit", "--title", "After a visit")
     assert made.exit_code == 0, made.output
-    for path in ("sessions/09-after-a-visit.ipynb", "data/quizzes/09-after-a-visit.yaml",
-                 "facilitator_guides/09-after-a-visit.md", "locale/es/sessions/09-after-a-visit.po"):
+    for path in ("sessions/10-after-a-visit.ipynb", "data/quizzes/10-after-a-visit.yaml",
+                 "facilitator_guides/10-after-a-visit.md", "locale/es/sessions/10-after-a-visit.po"):
         assert (project / path).is_file(), path
-    assert "09-after-a-visit" in (project / "curriculum.yml").read_text()
+    assert "10-after-a-visit" in (project / "curriculum.yml").read_text()
 
     checked = dpskit(project, "check")
     assert checked.exit_code == 0, checked.output
     assert "draft, still to write: slides" in checked.output  # what is left is listed, as warnings
     assert standard_errors(project) == []  # the tests' view of the standard agrees with check
 
-    assert dpskit(project, "new", "quiz", "09-after-a-visit", "who-to-call").exit_code == 0
-    assert dpskit(project, "new", "scenario", "morning-call", "--session", "09-after-a-visit").exit_code == 0
-    notebook = json.loads((project / "sessions/09-after-a-visit.ipynb").read_text())
+    assert dpskit(project, "new", "quiz", "10-after-a-visit", "who-to-call").exit_code == 0
+    assert dpskit(project, "new", "scenario", "morning-call", "--session", "10-after-a-visit").exit_code == 0
+    notebook = json.loads((project / "sessions/10-after-a-visit.ipynb").read_text())
     calls = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
-    assert calls[-3:] == ['quiz("09-who-to-call")', 'scenario("morning-call")', "disclaimer()"]
+    assert calls[-3:] == ['quiz("10-who-to-call")', 'scenario("morning-call")', "disclaimer()"]
     checked = dpskit(project, "check")
     assert checked.exit_code == 0, checked.output
-    assert "09-who-to-call" in checked.output and "cites no source" in checked.output
+    assert "10-who-to-call" in checked.output and "cites no source" in checked.output
 
-    built = dpskit(project, "build", "-s", "09-after-a-visit", "--out", str(tmp_path / "out"))
+    built = dpskit(project, "build", "-s", "10-after-a-visit", "--out", str(tmp_path / "out"))
     assert built.exit_code == 0, built.output
-    deck = (tmp_path / "out/slides/09-after-a-visit.slides.html").read_text()
-    assert "After a visit" in deck and "09-who-to-call" in deck
+    deck = (tmp_path / "out/slides/10-after-a-visit.slides.html").read_text()
+    assert "After a visit" in deck and "10-who-to-call" in deck
 
     # The same session marked ready: what was a warning is now an error, in check and in the tests alike.
     manifest = project / "curriculum.yml"

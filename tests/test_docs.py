@@ -98,7 +98,7 @@ def test_every_yaml_example_validates_and_names_real_ids(text, tmp_path):
         errors = [e for e in errors if "notebook" not in e]
     assert errors == [], f"the {name} example is not valid: {errors}"
     unknown = [f"{kind} {value!r}" for kind, value in _named_ids(name, document)
-               if not _exists(kind, value) and not (kind == "session" and value.startswith("09-after-a-visit"))]
+               if not _exists(kind, value) and not (kind == "session" and value.startswith("10-after-a-visit"))]
     assert unknown == [], f"the {name} example names ids that do not exist: {unknown}"
 
 

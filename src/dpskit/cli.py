@@ -409,7 +409,7 @@ def _scaffolded(run) -> None:
 @click.option("--title", "-t", required=True, help="The session's title as participants read it.")
 @click.pass_obj
 def new_session(root: Path | None, session_id: str, title: str) -> None:
-    """A draft session ID (like 09-after-a-visit): notebook, quiz bank, guide, curriculum entry, catalogue entries."""
+    """A draft session ID (like 10-after-a-visit): notebook, quiz bank, guide, curriculum entry, catalogue entries."""
     from .scaffold import new_session as scaffold
 
     _scaffolded(lambda: scaffold(_project_root(root), session_id, title))

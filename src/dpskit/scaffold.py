@@ -228,7 +228,7 @@ def _session_ids(root: Path) -> list[str]:
 def new_session(root: Path, session_id: str, title: str) -> list[str]:
     """Scaffold a draft session; the files written and updated, relative to root."""
     if not SESSION_ID.match(session_id):
-        raise ScaffoldError(f"session id {session_id!r}: two digits, a dash and lowercase words, like 09-after-a-visit")
+        raise ScaffoldError(f"session id {session_id!r}: two digits, a dash and lowercase words, like 10-after-a-visit")
     if session_id in _session_ids(root):
         raise ScaffoldError(f"session {session_id!r} is already in {MANIFEST}")
     if any(other[:3] == session_id[:3] for other in _session_ids(root)):
