@@ -293,23 +293,23 @@ def new_scenario(root: Path, scenario_id: str, session_id: str) -> list[str]:
     return [path.relative_to(root).as_posix(), f"{notebook.relative_to(root)} (cell {at})"] + _update_catalogues(root)
 
 
-def strip_outputs(paths: list[Path]) -> list[Path]:
-    """Clear outputs and execution counts (nbconvert's ClearOutputPreprocessor); the files changed."""
-    import nbformat
-    from nbconvert.preprocessors import ClearOutputPreprocessor
+def _clear_outputs(notebook: dict) -> None:
+    """What running a notebook adds to its code cells: outputs, counts and run metadata."""
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+            for key in ("execution", "collapsed", "scrolled"):
+                cell.get("metadata", {}).pop(key, None)
 
+
+def strip_outputs(paths: list[Path]) -> list[Path]:
+    """Clear what running added to each notebook, keeping the file's own JSON layout; the files changed."""
     changed = []
     for path in paths:
-        before = _read_notebook(path)
-        notebook = nbformat.from_dict(before)
-        ClearOutputPreprocessor().preprocess(notebook, {})
-        cleaned = json.loads(nbformat.writes(notebook))
-        for cell, new in zip(before["cells"], cleaned["cells"]):
-            if cell["cell_type"] == "code":
-                cell["outputs"], cell["execution_count"] = [], None
-                cell["metadata"] = new["metadata"]
-        if before != _read_notebook(path):
-            _write_notebook(path, before)
+        notebook = _read_notebook(path)
+        _clear_outputs(notebook)
+        if notebook != _read_notebook(path):
+            _write_notebook(path, notebook)
             changed.append(path)
     return changed
 
@@ -320,10 +320,6 @@ def lab_pre_save(model: dict, path: str, contents_manager=None, **kwargs) -> Non
     if model.get("type") != "notebook" or not path.startswith("sessions/"):
         return
     notebook = model["content"]
-    for cell in notebook.get("cells", []):
-        if cell.get("cell_type") == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-            for key in ("execution", "collapsed", "scrolled"):
-                cell.get("metadata", {}).pop(key, None)
+    _clear_outputs(notebook)
     notebook.setdefault("metadata", {}).update(
         kernelspec={"display_name": "Python 3", "language": "python", "name": "python3"}, language_info={"name": "python"})
