@@ -298,12 +298,12 @@ def participant(pack: Path, lab: bool, port: int, no_browser: bool, hub: bool) -
 
     Needs the live extra: pip install 'dpskit[live]'. Stop with Ctrl-C."""
     try:
-        from .participant import serve
+        from .participant import RootRefused, serve
     except ImportError as exc:
         raise click.ClickException(f"{exc.name} is not installed: pip install 'dpskit[live]' (or make participant)") from None
     try:
         sys.exit(serve(pack, lab=lab, port=port, open_browser=not no_browser, hub=hub))
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, RootRefused) as exc:
         raise click.ClickException(str(exc)) from None
 
 
