@@ -134,5 +134,5 @@ def test_a_damaged_cache_entry_is_executed_again(mini_root):
         entry.write_text("{not json")
     result = build(mini_root, out, formats=["handout"], pdf=False)
     assert result.executed == ["01-mini"] and (out / "handouts/01-mini.handout.html").is_file()
-    trace = json.loads((mini_root / ".dpskit-cache/deps/01-mini.json").read_text())
+    trace = json.loads((mini_root / ".dpskit-cache/deps/01-mini.json").read_text())["payload"]
     assert ["quiz_items", "01-free-to-go"] in trace["uses"] and ["timeline"] in trace["uses"]

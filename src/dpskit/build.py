@@ -19,7 +19,8 @@ import nbformat
 
 from .content import Content, load_valid_content
 from .index import BEFORE_THE_DAY
-from .output import MANIFEST, archive_is_current, check_target, locked, read_manifest, replace, staging_folder, write_zip
+from .output import (MANIFEST, archive_is_current, check_target, is_ours, locked, read_manifest, replace, staging_folder,
+                     write_zip)
 from .packs import FORMATS, PDF_OF, SOURCE_FORMATS, materials_for, output_path, participant_dir
 
 CACHE_FOLDER = ".dpskit-cache"
@@ -37,7 +38,13 @@ class BuildResult:
     archive: Path | None = None
     participant: Path | None = None   # the participant pack, beside the facilitator pack
     up_to_date: bool = False
+    replaced: bool = False            # the facilitator pack was swapped in (the participant pack comes after)
     seconds: float = 0.0
+
+
+def what_was_written(exc: BaseException) -> str:
+    """What a failed or interrupted build left behind, for its message: only what is true."""
+    return getattr(exc, "dpskit_written", None) or "nothing was written"
 
 
 def _exporter(fmt: str, **traits: Any):
@@ -98,7 +105,7 @@ def _build(content, plan, warnings, out, sessions, formats, pdf, use_cache, time
     out = Path(out or content.root / "build" / (plan.slug if plan else "all")).resolve()
     check_target(out, content.root)
     if plan is not None:
-        check_target(participant_dir(out), content.root, companion_of=out)
+        check_target(participant_dir(out), content.root)
     result.out = out
     selected = _select(content, sessions)
     from .catalogs import fallback_warnings
@@ -120,9 +127,18 @@ def _build(content, plan, warnings, out, sessions, formats, pdf, use_cache, time
     deps = Dependencies(content, content.root / CACHE_FOLDER)
     agendas = _session_agendas(frame) if plan is not None else None
     keyed = lambda: _wanted_outputs(selected, formats, pdf, content, deps, settings, plan, agendas, timing)  # noqa: E731
+    had_previous = is_ours(out)
     with locked(out):
-        _build_into(out, content, selected, formats, pdf, plan, frame, timing, settings, deps, agendas, keyed,
-                    use_cache, timeout, report, result)
+        try:
+            _build_into(out, content, selected, formats, pdf, plan, frame, timing, settings, deps, agendas, keyed,
+                        use_cache, timeout, report, result)
+        except BaseException as exc:
+            exc.dpskit_written = (
+                f"{out} was replaced by this build, but its participant pack and .zip files were not brought up to "
+                "date: build again" if result.replaced
+                else "the previous build was left untouched" if had_previous
+                else "nothing was written (there was no previous build)")
+            raise
     return result
 
 
@@ -165,6 +181,7 @@ def _build_into(out, content, selected, formats, pdf, plan, frame, timing, setti
         wanted = keyed()  # now that every session ran, every key is known
         (staging / MANIFEST).write_text(json.dumps(wanted, indent=1, sort_keys=True))
         replace(staging, out)
+        result.replaced = True
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

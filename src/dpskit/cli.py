@@ -190,6 +190,7 @@ def _check_layout(root: Path) -> None:
 def build(root: Path | None, sessions, formats, out, workshop, pdf, no_cache, timeout, quiet, language) -> None:
     """Check the content, execute each session once and write every format plus index.html."""
     from .build import build as run_build
+    from .build import what_was_written
     from .content import InvalidContent
     from .execute import SessionExecutionError
     from .output import OutputError
@@ -212,10 +213,11 @@ def build(root: Path | None, sessions, formats, out, workshop, pdf, no_cache, ti
         sys.exit(1)
     except (SessionExecutionError, ValueError, OSError) as exc:
         click.secho(f"Build failed: {_os_error(exc) if isinstance(exc, OSError) else exc}", fg="red", err=True)
-        click.secho("The previous build was left untouched.", err=True)
+        written = what_was_written(exc)
+        click.secho(f"{written[0].upper()}{written[1:]}.", err=True)
         sys.exit(1)
     except KeyboardInterrupt as exc:
-        click.secho(f"Build stopped ({exc or 'Ctrl-C'}); the previous build was left untouched.", fg="red", err=True)
+        click.secho(f"Build stopped ({exc or 'Ctrl-C'}); {what_was_written(exc)}.", fg="red", err=True)
         sys.exit(130)
     for warning in result.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
