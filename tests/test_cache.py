@@ -21,7 +21,7 @@ FORMATS = ["slides", "handout", "guide", "notebook"]
 def snapshot(folder: Path) -> dict[str, tuple[int, int, bytes]]:
     """Every output the build keys (its manifest) with inode, mtime and bytes: a re-rendered
     file is a new file, a reused one is the same inode."""
-    rels = json.loads((folder / ".dpskit-manifest.json").read_text())
+    rels = [rel for rel, entry in json.loads((folder / ".dpskit-manifest.json").read_text()).items() if "key" in entry]
     return {rel: ((folder / rel).stat().st_ino, (folder / rel).stat().st_mtime_ns, (folder / rel).read_bytes()) for rel in rels}
 
 

@@ -156,3 +156,53 @@ def test_a_damaged_but_well_formed_cache_is_ignored_and_rebuilt(mini_root, tmp_p
         assert result.exit_code == 0, f"{shape!r}: {result.output}"
         assert f"SHAPE {shape!r}" in (out / "handouts/01-mini.handout.html").read_text()
     assert build(mini_root, out, **WORKSHOP).up_to_date
+
+
+@pytest.mark.parametrize("damage", ["emptied", "truncated", "edited"])
+def test_a_damaged_pack_file_is_rebuilt(mini_root, damage):
+    """Outputs are checked against the manifest's fingerprints: a damaged file in the facilitator
+    pack, its data or the participant pack is written again; never "Up to date"."""
+    options = {**WORKSHOP, "formats": ["handout", "notebook"], "workshop": mini_root / "workshop.yml"}
+    first = build(mini_root, **options)
+    targets = [first.out / "handouts/01-mini.handout.html", first.out / "curriculum.yml",
+               first.participant / "handouts/01-mini.handout.html", first.participant / "notebooks/01-mini.ipynb"]
+    for target in targets:
+        good = target.read_bytes()
+        if damage == "emptied":
+            target.write_bytes(b"")
+        elif damage == "truncated":
+            target.write_bytes(good[: len(good) // 2])
+        else:  # same size, a few bytes changed
+            target.write_bytes(good[:100] + b"X" * 5 + good[105:])
+        result = run("build", "--workshop", str(mini_root / "workshop.yml"), "-f", "handout", "-f", "notebook", "--no-pdf",
+                     root=mini_root)
+        assert result.exit_code == 0 and "Up to date" not in result.output, f"{target.name}: {result.output}"
+        assert _without_cell_ids(target.read_bytes()) == _without_cell_ids(good), f"{target} was not rebuilt"
+    assert build(mini_root, **options).up_to_date
+
+
+def _without_cell_ids(data: bytes) -> bytes:
+    """A participant notebook is made afresh with new random cell ids (nbformat); the rest must match."""
+    import re
+
+    return re.sub(rb'"id": "[0-9a-f-]+"', b'"id": ""', data)
+
+
+def test_a_touched_or_copied_pack_is_still_up_to_date(mini_root):
+    """A file with the same bytes but another modification time (a copy, a touch) is no damage."""
+    import os
+
+    options = {**WORKSHOP, "workshop": mini_root / "workshop.yml"}
+    first = build(mini_root, **options)
+    page = first.out / "handouts/01-mini.handout.html"
+    os.utime(page, ns=(1, 1))
+    assert build(mini_root, **options).up_to_date
+
+
+def test_no_cache_rebuilds_everything(mini_root):
+    options = {**WORKSHOP, "workshop": mini_root / "workshop.yml"}
+    build(mini_root, **options)
+    again = build(mini_root, use_cache=False, **options)
+    assert not again.up_to_date and again.executed == ["01-mini"] and "handouts/01-mini.handout.html" in again.rendered
+    result = run("build", "--workshop", str(mini_root / "workshop.yml"), "-f", "handout", "--no-pdf", "--no-cache", root=mini_root)
+    assert result.exit_code == 0 and "Up to date" not in result.output

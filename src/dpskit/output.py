@@ -66,6 +66,40 @@ def is_ours(folder: Path) -> bool:
         return False
 
 
+def fingerprint(path: Path, known: object = None) -> list:
+    """[size, mtime_ns, sha256] of a file this build wrote; `known` (an earlier fingerprint) spares
+    hashing a file whose size and modification time it already gives."""
+    stat = path.stat()
+    if isinstance(known, list) and len(known) == 3 and known[:2] == [stat.st_size, stat.st_mtime_ns]:
+        return known
+    return [stat.st_size, stat.st_mtime_ns, _sha256(path)]
+
+
+def intact(path: Path, recorded: object) -> bool:
+    """Whether the file is still what the build wrote: same size and modification time (cheap), or
+    else the same bytes (a copy or a touch is no damage; an emptied, cut or edited file is)."""
+    if not isinstance(recorded, list) or len(recorded) != 3:
+        return False
+    try:
+        stat = path.stat()
+        return stat.st_size == recorded[0] and (stat.st_mtime_ns == recorded[1] or _sha256(path) == recorded[2])
+    except OSError:
+        return False
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def files_of(folder: Path) -> list[str]:
+    """Every file of a pack (relative paths), its manifest and the staging folder's .gitignore aside."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if p.is_file() and p.name != MANIFEST and p != folder / ".gitignore")
+
+
 def read_manifest(out: Path) -> dict[str, str]:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
