@@ -131,18 +131,25 @@ def test_another_build_into_the_same_folder_is_told_to_wait(mini_root):
 
 def test_stale_staging_is_cleaned_and_git_does_not_show_staging(mini_root):
     out = mini_root / "build"
-    leftovers = [mini_root / ".build-abc123xy", mini_root / f".dpskit-staging-build~old-{os.getpid() + 1}",
-                 mini_root / ".dpskit-staging-build~k3j2"]
-    for folder in leftovers:
-        (folder / "slides").mkdir(parents=True)
-        (folder / "slides" / "big.html").write_text("x" * 1000)
-    keep = mini_root / ".build-keep-me-please"
-    keep.mkdir()
+    from dpskit.output import lock_path, staging_folder
+
+    killed = subprocess.run([sys.executable, "-c", f"""if True:
+        import os, signal
+        from pathlib import Path
+        from dpskit.output import locked, staging_folder
+        with locked(Path({str(out)!r})):
+            (staging_folder(Path({str(out)!r})) / "big.html").write_text("x" * 1000)
+            os.kill(os.getpid(), signal.SIGKILL)"""])
+    assert killed.returncode == -signal.SIGKILL
+    leftovers = list(mini_root.glob(".dpskit-staging-build~*"))
+    assert leftovers and lock_path(out).is_file()
+    keep = [mini_root / name for name in (".build-keep-me-please", ".build-abc123xy", ".dpskit-staging-build~mine")]
+    for folder in keep:
+        folder.mkdir()
     build(mini_root, out, formats=["handout"], pdf=False)
     assert not [p for p in leftovers if p.exists()], "stale staging left behind"
-    assert keep.is_dir(), "only what a build left is removed"
-
-    from dpskit.output import staging_folder
+    assert all(folder.is_dir() for folder in keep), "only what a build left (its journal names) is removed"
+    assert not lock_path(out).exists(), "the lock file stays beside the output"
 
     subprocess.run(["git", "init", "-q", str(mini_root)], check=True)
     with locked(out):

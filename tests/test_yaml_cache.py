@@ -27,7 +27,7 @@ def test_a_cached_parse_gives_the_same_data_and_lines(tmp_path):
     cache = tmp_path / "cache"
     fresh = load_yaml(path, cache)
     [kept] = cache.glob("*.json")
-    assert json.loads(kept.read_text())["data"] == fresh.data
+    assert json.loads(kept.read_text())["payload"]["data"] == fresh.data
     again = load_yaml(path, cache)
     assert again.data == fresh.data
     for key_path in [(), ("items",), ("items", 0, "prompt"), ("items", 0, "options", 0, "correct"), ("items", 0, "nope")]:

@@ -8,8 +8,10 @@
 #   DPSKIT_HUB_PASSWORD      the shared workshop password (required)
 #   DPSKIT_HUB_MAX_USERS     how many servers may run at once (default 40; a server holds ~150-250 MB)
 #   DPSKIT_HUB_IDLE_TIMEOUT  seconds without activity before a server and its user are removed (default 1800)
-#   DPSKIT_HUB_LAB=1         the locked-down JupyterLab instead of Voilà
-#   DPSKIT_HUB_BIND_URL      where participants connect (default http://:8000, every interface)
+#   DPSKIT_HUB_BIND_URL      where participants connect (default http://127.0.0.1:8000, this machine only;
+#                            for the room's network use https:// with the two below, or a TLS reverse proxy)
+#   DPSKIT_HUB_SSL_CERT, DPSKIT_HUB_SSL_KEY   the hub's TLS certificate and key files
+# Run it as a dedicated unprivileged user, never root: every participant's server runs as that user.
 # Kubernetes (Zero to JupyterHub) and The Littlest JupyterHub use their own hub configuration:
 # see README.md beside this file.
 
@@ -22,20 +24,30 @@ import tempfile
 from pathlib import Path
 
 PACK = os.environ.get("DPSKIT_PACK", "/srv/dpskit/pack")
-LAB = os.environ.get("DPSKIT_HUB_LAB", "") == "1"
+if os.geteuid() == 0:
+    sys.exit("Refusing to run as root: every participant's server would run as root. Start the hub as a dedicated "
+             "unprivileged user (README.md beside this file: `useradd --system dpskit-hub`).")
+if os.environ.get("DPSKIT_HUB_LAB", "") == "1":
+    sys.exit("DPSKIT_HUB_LAB=1 is not offered with this one-account hub: JupyterLab runs code, and code run as the "
+             "hub's account reads the other participants' sessions and the hub's secrets. Use z2jh-values.yaml "
+             "(a pod per participant) for JupyterLab.")
 IDLE = int(os.environ.get("DPSKIT_HUB_IDLE_TIMEOUT", "1800"))
 # How often the hub learns of activity and the culler looks: often enough for the timeout to hold.
 CHECK_EVERY = max(5, min(300, IDLE // 5))
 
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 
-c.JupyterHub.bind_url = os.environ.get("DPSKIT_HUB_BIND_URL", "http://:8000")
+c.JupyterHub.bind_url = os.environ.get("DPSKIT_HUB_BIND_URL", "http://127.0.0.1:8000")
+if os.environ.get("DPSKIT_HUB_SSL_CERT"):
+    c.JupyterHub.ssl_cert = os.environ["DPSKIT_HUB_SSL_CERT"]
+    c.JupyterHub.ssl_key = os.environ.get("DPSKIT_HUB_SSL_KEY", "")
 
 # ---- login: one shared workshop password; participants choose any nickname -------------------
 # Trade-off (README): nobody registers and nothing about a person is stored, but anyone with the
 # password can log in under any name, so tell participants to pick a nickname that is not theirs.
 c.JupyterHub.authenticator_class = "shared-password"
-c.SharedPasswordAuthenticator.user_password = os.environ.get("DPSKIT_HUB_PASSWORD")
+# Taken out of the environment, so the proxy and the culler the hub starts never hold it.
+c.SharedPasswordAuthenticator.user_password = os.environ.pop("DPSKIT_HUB_PASSWORD", "")
 if not c.SharedPasswordAuthenticator.user_password:
     sys.exit("Set DPSKIT_HUB_PASSWORD to the workshop password (8 characters or more).")
 c.Authenticator.allow_all = True
@@ -53,10 +65,11 @@ c.ConfigurableHTTPProxy.log_level = "warn"
 
 # ---- each participant: the participant mode of the pack, in a temporary home ------------------
 # `dpskit participant --hub` is the same code as `dpskit participant`: Voilà with dpskit's
-# template (no CDN, no code), the read-only pack, config and history in a folder deleted on stop.
+# template (no CDN, no code), the read-only pack, config and history in a folder deleted on stop;
+# the server answers Voilà's pages and widget messages only (dpskit.hub), so nobody runs code in it.
 c.JupyterHub.spawner_class = "simple"  # one Unix account for everyone: see README for isolation
-c.Spawner.cmd = [sys.executable, "-m", "dpskit.cli", "participant", PACK, "--hub", *(["--lab"] if LAB else [])]
-c.Spawner.default_url = "/lab" if LAB else "/voila/tree"
+c.Spawner.cmd = [sys.executable, "-m", "dpskit.cli", "participant", PACK, "--hub"]
+c.Spawner.default_url = "/voila/tree"
 c.SimpleLocalProcessSpawner.home_dir_template = str(SCRATCH / "{username}")
 c.Spawner.environment = {
     "TMPDIR": lambda spawner: spawner.home_dir,  # the server's own temporary folder lives in the home

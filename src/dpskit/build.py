@@ -19,7 +19,8 @@ import nbformat
 
 from .content import Content, load_valid_content
 from .index import BEFORE_THE_DAY
-from .output import MANIFEST, archive_is_current, check_target, locked, read_manifest, replace, staging_folder, write_zip
+from .output import (MANIFEST, archive_is_current, check_target, files_of, fingerprint, intact, is_ours, locked, read_manifest,
+                     replace, staging_folder, write_zip)
 from .packs import FORMATS, PDF_OF, SOURCE_FORMATS, materials_for, output_path, participant_dir
 
 CACHE_FOLDER = ".dpskit-cache"
@@ -37,7 +38,13 @@ class BuildResult:
     archive: Path | None = None
     participant: Path | None = None   # the participant pack, beside the facilitator pack
     up_to_date: bool = False
+    replaced: bool = False            # the facilitator pack was swapped in (the participant pack comes after)
     seconds: float = 0.0
+
+
+def what_was_written(exc: BaseException) -> str:
+    """What a failed or interrupted build left behind, for its message: only what is true."""
+    return getattr(exc, "dpskit_written", None) or "nothing was written"
 
 
 def _exporter(fmt: str, **traits: Any):
@@ -98,7 +105,7 @@ def _build(content, plan, warnings, out, sessions, formats, pdf, use_cache, time
     out = Path(out or content.root / "build" / (plan.slug if plan else "all")).resolve()
     check_target(out, content.root)
     if plan is not None:
-        check_target(participant_dir(out), content.root, companion_of=out)
+        check_target(participant_dir(out), content.root)
     result.out = out
     selected = _select(content, sessions)
     from .catalogs import fallback_warnings
@@ -120,9 +127,18 @@ def _build(content, plan, warnings, out, sessions, formats, pdf, use_cache, time
     deps = Dependencies(content, content.root / CACHE_FOLDER)
     agendas = _session_agendas(frame) if plan is not None else None
     keyed = lambda: _wanted_outputs(selected, formats, pdf, content, deps, settings, plan, agendas, timing)  # noqa: E731
+    had_previous = is_ours(out)
     with locked(out):
-        _build_into(out, content, selected, formats, pdf, plan, frame, timing, settings, deps, agendas, keyed,
-                    use_cache, timeout, report, result)
+        try:
+            _build_into(out, content, selected, formats, pdf, plan, frame, timing, settings, deps, agendas, keyed,
+                        use_cache, timeout, report, result)
+        except BaseException as exc:
+            exc.dpskit_written = (
+                f"{out} was replaced by this build, but its participant pack and .zip files were not brought up to "
+                "date: build again" if result.replaced
+                else "the previous build was left untouched" if had_previous
+                else "nothing was written (there was no previous build)")
+            raise
     return result
 
 
@@ -131,9 +147,13 @@ def _build_into(out, content, selected, formats, pdf, plan, frame, timing, setti
     """Render what is stale into a staging folder and swap it in; then bring the participant pack
     and the zips up to date (each zip carries the key of what it holds)."""
     wanted = keyed()
-    previous = read_manifest(out)
-    stale = {rel for rel, key in wanted.items() if key is None or previous.get(rel) != key or not (out / rel).is_file()}
-    if not stale:
+    previous = {rel: entry for rel, entry in read_manifest(out).items() if isinstance(entry, dict)}
+    # an output is stale when what it depends on changed, or when it is not what was written (emptied,
+    # cut short, edited: checked against the manifest's fingerprints); --no-cache makes all of them stale
+    stale = {rel for rel, key in wanted.items() if not use_cache or key is None or previous.get(rel, {}).get("key") != key
+             or not intact(out / rel, previous[rel].get("file"))}
+    damaged = any(not intact(out / rel, entry.get("file")) for rel, entry in previous.items() if "key" not in entry)
+    if not stale and not damaged:
         result.up_to_date, result.reused = True, sorted(wanted)
         result.files = [out / rel for rel in sorted(wanted)]
         _finish_packs(content, selected, out, wanted, plan, frame, result, rebuilt=False)
@@ -163,8 +183,12 @@ def _build_into(out, content, selected, formats, pdf, plan, frame, timing, setti
         if any(fmt in SOURCE_FORMATS for fmt in formats):
             _write_notebook_content(content, selected, formats, staging)
         wanted = keyed()  # now that every session ran, every key is known
-        (staging / MANIFEST).write_text(json.dumps(wanted, indent=1, sort_keys=True))
+        manifest = {rel: {"file": fingerprint(staging / rel, previous.get(rel, {}).get("file"))} for rel in files_of(staging)}
+        for rel, key in wanted.items():
+            manifest[rel]["key"] = key
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
         replace(staging, out)
+        result.replaced = True
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -186,7 +210,10 @@ def _finish_packs(content, selected, out: Path, wanted, plan, frame, result, *, 
     if rebuilt or not archive_is_current(archive, key):
         write_zip(out, archive, key)
         result.rendered.append(archive.name)
-    if rebuilt or read_manifest(participant).get("key") != key or not archive_is_current(participant_archive, key):
+    handed_out = read_manifest(participant)
+    files = handed_out.get("files")
+    if rebuilt or handed_out.get("key") != key or not isinstance(files, dict) or not archive_is_current(participant_archive, key) \
+            or not all(intact(participant / rel, recorded) for rel, recorded in files.items()):
         _participant_pack(content, selected, out, wanted, plan, frame, key)
         write_zip(participant, participant_archive, key)
         result.rendered.append(participant_archive.name)
@@ -445,7 +472,8 @@ def _participant_pack(content, selected, out: Path, wanted, plan, frame, key: st
     try:
         write_participant_pack(out, staging, names, index_html=index,
                                write_data=lambda folder: _write_notebook_content(content, selected, ["notebook"], folder))
-        (staging / MANIFEST).write_text(json.dumps({"key": key, "from": out.name}, indent=1))
+        files = {rel: fingerprint(staging / rel) for rel in files_of(staging)}
+        (staging / MANIFEST).write_text(json.dumps({"key": key, "from": out.name, "files": files}, indent=1))
         replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -198,6 +198,7 @@ def _check_layout(root: Path) -> None:
 def build(root: Path | None, sessions, formats, out, workshop, pdf, no_cache, timeout, quiet, language) -> None:
     """Check the content, execute each session once and write every format plus index.html."""
     from .build import build as run_build
+    from .build import what_was_written
     from .content import InvalidContent
     from .execute import SessionExecutionError
     from .output import OutputError
@@ -220,10 +221,11 @@ def build(root: Path | None, sessions, formats, out, workshop, pdf, no_cache, ti
         sys.exit(1)
     except (SessionExecutionError, ValueError, OSError) as exc:
         click.secho(f"Build failed: {_os_error(exc) if isinstance(exc, OSError) else exc}", fg="red", err=True)
-        click.secho("The previous build was left untouched.", err=True)
+        written = what_was_written(exc)
+        click.secho(f"{written[0].upper()}{written[1:]}.", err=True)
         sys.exit(1)
     except KeyboardInterrupt as exc:
-        click.secho(f"Build stopped ({exc or 'Ctrl-C'}); the previous build was left untouched.", fg="red", err=True)
+        click.secho(f"Build stopped ({exc or 'Ctrl-C'}); {what_was_written(exc)}.", fg="red", err=True)
         sys.exit(130)
     for warning in result.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
@@ -327,12 +329,12 @@ def participant(pack: Path, lab: bool, port: int, no_browser: bool, hub: bool) -
 
     Needs the live extra: pip install 'dpskit[live]'. Stop with Ctrl-C."""
     try:
-        from .participant import serve
+        from .participant import RootRefused, serve
     except ImportError as exc:
         raise click.ClickException(f"{exc.name} is not installed: pip install 'dpskit[live]' (or make participant)") from None
     try:
         sys.exit(serve(pack, lab=lab, port=port, open_browser=not no_browser, hub=hub))
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, RootRefused) as exc:
         raise click.ClickException(str(exc)) from None
 
 

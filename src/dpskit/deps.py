@@ -30,6 +30,7 @@ import nbformat.reader
 from . import __version__
 from .content import CITATION, Content
 from .content.loader import PLACEHOLDER
+from .content.sealed import seal, unseal
 from .i18n import language
 
 EVERYTHING = ("*",)  # the dependency of a session nothing could record
@@ -185,8 +186,8 @@ class Dependencies:
         """What the session read when it last executed, if its notebook and dpskit are unchanged."""
         path = self._trace_path(session.id)
         try:
-            trace = json.loads(path.read_text()) if path else None
-        except (OSError, ValueError):
+            trace = unseal(path.read_text()) if path else None  # a damaged trace: run the session again
+        except OSError:
             return None
         if not isinstance(trace, dict) or trace.get("notebook") != self.source(session)[0] or trace.get("code") != code_digest():
             return None
@@ -241,7 +242,7 @@ class Dependencies:
         if path is None:
             return
         trace = {"notebook": self.source(session)[0], "code": code_digest(), "uses": sorted(map(list, uses))}
-        _write_atomically(path, json.dumps(trace, indent=0))
+        _write_atomically(path, seal(trace))
 
     @staticmethod
     def _store(cache_dir: Path, session_id: str, key: str, nb) -> None:

@@ -3,7 +3,9 @@
 A build renders into a hidden staging folder beside the output and swaps it in when everything
 worked. The swap deletes the previous output, so it is allowed only for a folder that carries
 dpskit's manifest (or does not exist, or is empty), never for the project's own folders or the
-user's files."""
+user's files. The lock beside the output is also the build's journal: it names every staging
+folder and partial zip the build makes, so the next build removes what a killed one left (and
+nothing else), and it is removed when the build ends."""
 
 from __future__ import annotations
 
@@ -11,11 +13,11 @@ import errno
 import fcntl
 import json
 import os
-import re
 import shutil
 import tempfile
 import zipfile
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Iterator
 
@@ -34,9 +36,9 @@ def umask() -> int:
     return current
 
 
-def check_target(out: Path, root: Path, *, companion_of: Path | None = None) -> None:
-    """Refuse an output folder that is not ours to replace. `companion_of`: the pack this folder is
-    written beside (the participant pack), which vouches for it when it predates manifests."""
+def check_target(out: Path, root: Path) -> None:
+    """Refuse an output folder that is not ours to replace: only one with dpskit's manifest in it
+    (or an empty or new one) is. The participant pack beside a pack is checked on its own too."""
     out, root = out.resolve(), root.resolve()
     if out == root or root.is_relative_to(out):
         raise OutputError(f"{out} holds the project itself; a build replaces its output folder, so choose an empty or new "
@@ -48,8 +50,7 @@ def check_target(out: Path, root: Path, *, companion_of: Path | None = None) -> 
                               "or a folder outside the project")
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} is a file, not a folder")
-    vouched = companion_of is not None and is_ours(companion_of)
-    if out.is_dir() and not is_ours(out) and not vouched and any(out.iterdir()):
+    if out.is_dir() and not is_ours(out) and any(out.iterdir()):
         packs = sorted(child.name for child in out.iterdir() if child.is_dir() and is_ours(child))
         if packs:
             raise OutputError(f"{out} holds other builds ({', '.join(packs)}), which a build here would replace; "
@@ -65,6 +66,40 @@ def is_ours(folder: Path) -> bool:
         return False
 
 
+def fingerprint(path: Path, known: object = None) -> list:
+    """[size, mtime_ns, sha256] of a file this build wrote; `known` (an earlier fingerprint) spares
+    hashing a file whose size and modification time it already gives."""
+    stat = path.stat()
+    if isinstance(known, list) and len(known) == 3 and known[:2] == [stat.st_size, stat.st_mtime_ns]:
+        return known
+    return [stat.st_size, stat.st_mtime_ns, _sha256(path)]
+
+
+def intact(path: Path, recorded: object) -> bool:
+    """Whether the file is still what the build wrote: same size and modification time (cheap), or
+    else the same bytes (a copy or a touch is no damage; an emptied, cut or edited file is)."""
+    if not isinstance(recorded, list) or len(recorded) != 3:
+        return False
+    try:
+        stat = path.stat()
+        return stat.st_size == recorded[0] and (stat.st_mtime_ns == recorded[1] or _sha256(path) == recorded[2])
+    except OSError:
+        return False
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def files_of(folder: Path) -> list[str]:
+    """Every file of a pack (relative paths), its manifest and the staging folder's .gitignore aside."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if p.is_file() and p.name != MANIFEST and p != folder / ".gitignore")
+
+
 def read_manifest(out: Path) -> dict[str, str]:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
@@ -73,33 +108,70 @@ def read_manifest(out: Path) -> dict[str, str]:
     return data if isinstance(data, dict) else {}
 
 
+_journal: ContextVar = ContextVar("dpskit_build_journal", default=None)
+
+
+def lock_path(out: Path) -> Path:
+    return out.parent / f".{out.name}.dpskit-lock"
+
+
 @contextmanager
 def locked(out: Path) -> Iterator[None]:
-    """One build at a time into `out`; the lock goes with the process, even after kill -9."""
+    """One build at a time into `out`; the lock goes with the process, even after kill -9. Taking it
+    removes what the journal names (a killed build's staging and partial zips); the lock file is
+    removed when the build ends."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    path = out.parent / f".{out.name}.dpskit-lock"
-    handle = open(path, "a+")
-    try:
+    path = lock_path(out)
+    while True:
+        handle = open(path, "a+")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
+            handle.close()
             if exc.errno in (errno.EAGAIN, errno.EACCES):
                 raise OutputError(f"another build is running into {out}; wait for it to finish") from None
             raise
+        try:
+            if os.fstat(handle.fileno()).st_ino == path.stat().st_ino:
+                break  # still the lock file (the build before may have removed it while we opened it)
+        except FileNotFoundError:
+            pass
+        handle.close()
+    token = _journal.set((handle, out.parent))
+    try:
+        _remove_journaled(handle, out.parent)
         yield
     finally:
+        _journal.reset(token)
+        path.unlink(missing_ok=True)
         handle.close()
 
 
+def _remove_journaled(handle, folder: Path) -> None:
+    handle.seek(0)
+    for name in handle.read().splitlines():
+        stale = folder / name
+        if name.startswith(STAGING) and "/" not in name and (stale.exists() or stale.is_symlink()):
+            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() and not stale.is_symlink() else stale.unlink(missing_ok=True)
+    handle.truncate(0)
+    handle.flush()
+
+
+def journaled(path: Path) -> Path:
+    """Note `path` (beside the output) in the running build's journal before it is created."""
+    active = _journal.get()
+    if active is not None and path.parent == active[1]:
+        handle = active[0]
+        handle.write(path.name + "\n")
+        handle.flush()
+    return path
+
+
 def staging_folder(out: Path) -> Path:
-    """A fresh hidden folder beside `out` (same file system: the swap is a rename), after removing
-    what builds killed before us left there. Call it holding `locked(out)`."""
-    older = re.compile(rf"\.{re.escape(out.name)}-(old-\d+|[a-z0-9_]{{8}})")  # what earlier builds left behind
-    for stale in out.parent.iterdir():
-        if stale.name.startswith((f"{STAGING}{out.name}~", f"{STAGING}{out.name}.zip~")) or (
-                stale.is_dir() and older.fullmatch(stale.name)):
-            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+    """A fresh hidden folder beside `out` (same file system: the swap is a rename), named in the
+    build's journal. Call it holding `locked(out)` (or the lock of the pack it goes beside)."""
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{out.name}~", dir=out.parent))
+    journaled(staging)
     staging.chmod(0o777 & ~umask())
     (staging / ".gitignore").write_text("*\n")  # git status shows nothing of a build in progress
     return staging
@@ -110,7 +182,7 @@ def replace(staging: Path, out: Path) -> None:
     (staging / ".gitignore").unlink(missing_ok=True)
     previous = None
     if out.exists():
-        previous = out.with_name(f"{STAGING}{out.name}~old-{os.getpid()}")
+        previous = journaled(out.with_name(f"{STAGING}{out.name}~old-{os.getpid()}"))
         out.rename(previous)
     staging.rename(out)
     if previous is not None:
@@ -129,7 +201,7 @@ def write_zip(folder: Path, archive: Path, key: str) -> Path:
     """The whole pack in one file, its key in the zip comment; written beside it, then moved into place,
     so an interrupted build never leaves a zip that looks current."""
     mode = 0o666 & ~umask()
-    partial = archive.with_name(f"{STAGING}{archive.name}~{os.getpid()}")
+    partial = journaled(archive.with_name(f"{STAGING}{archive.name}~{os.getpid()}"))
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as bundle:
             for path in sorted(folder.rglob("*")):

@@ -132,7 +132,7 @@ def server_command(pack: Path, *, lab: bool = False, port: int = 8866, open_brow
             "--ServerApp.ip=127.0.0.1", *browser]
 
 
-def locked_down(root: Path) -> list[str]:
+def locked_down(root: Path, *, allow_root: bool = True) -> list[str]:
     """Jupyter Server settings for `--lab` and for JupyterHub: Lab's news, update checks and extension
     manager off, code and prompts hidden, the pack read-only, no terminals."""
     return [
@@ -142,15 +142,31 @@ def locked_down(root: Path) -> list[str]:
         f"--LabApp.app_settings_dir={lab_settings() / 'settings'}",
         "--ServerApp.contents_manager_class=dpskit.participant.ReadOnlyContentsManager",
         "--ContentsManager.allow_hidden=False", "--ServerApp.terminals_enabled=False",
-        *(["--ServerApp.allow_root=True"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),  # containers
+        *(["--ServerApp.allow_root=True"] if allow_root and running_as_root() else []),  # containers
     ]
+
+
+# Server extensions a participant's Voilà server under JupyterHub does without (Lab, its language
+# servers, terminals): dpskit.hub serves Voilà's routes only, and none of these start.
+HUB_VOILA_EXTENSIONS = {"dpskit.hub": True, "jupyterlab": False, "jupyter_lsp": False, "jupyter_server_terminals": False,
+                        "notebook_shim": False, "notebook": False, "nbclassic": False}
+
+
+def running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+class RootRefused(Exception):
+    """A participant's server under JupyterHub would run as root."""
 
 
 def hub_command(pack: Path, *, lab: bool = False) -> list[str]:
     """`jupyterhub-singleuser` in participant mode: Voilà with dpskit's template at /voila/tree (the
-    default page), or the locked-down JupyterLab. JupyterHub passes address, login and URL prefix."""
+    default page) and nothing else of the server (dpskit.hub), or the locked-down JupyterLab.
+    JupyterHub passes address, login and URL prefix."""
     root = Path(pack).resolve() if lab else notebook_folder(pack)
-    return [sys.executable, "-m", "jupyterhub.singleuser", *locked_down(root),
+    voila_only = [] if lab else [f"--ServerApp.jpserver_extensions={HUB_VOILA_EXTENSIONS!r}"]
+    return [sys.executable, "-m", "jupyterhub.singleuser", *locked_down(root, allow_root=False), *voila_only,
             f"--VoilaConfiguration.template={TEMPLATE}", "--VoilaConfiguration.show_tracebacks=False",
             *voila_language(pack),
             # Voilà as a server extension would fetch MathJax from cdnjs; None turns it off, as standalone.
@@ -161,6 +177,9 @@ def hub_command(pack: Path, *, lab: bool = False) -> list[str]:
 def serve(pack: Path, *, lab: bool = False, port: int = 8866, open_browser: bool = True, hub: bool = False) -> int:
     """Run the server until Ctrl-C (or SIGTERM, as JupyterHub and Kubernetes stop it); remove
     everything it kept on the way out."""
+    if hub and running_as_root():
+        raise RootRefused("dpskit participant --hub refuses to run as root: start JupyterHub as a dedicated "
+                          "unprivileged user (deploy/jupyterhub/README.md)")
     command = hub_command(pack, lab=lab) if hub else server_command(pack, lab=lab, port=port, open_browser=open_browser)
     home = Path(tempfile.mkdtemp(prefix="dpskit-live-"))
     if threading.current_thread() is threading.main_thread():

@@ -2,13 +2,13 @@
 pack on a USB stick) is not parsed again by every kernel and build.
 
 Never beside the content: a pack may be read-only or shared, and nothing is written into it.
-JSON only: a cache file is data, never code (no pickle), and a stale or broken one is ignored.
+JSON only: a cache file is data, never code (no pickle), and a stale or broken one (checksum: see
+sealed.py) is ignored.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import asdict
 from pathlib import Path
@@ -16,6 +16,7 @@ from typing import Any
 
 from .model import Content, Disclaimer, GlossaryTerm, PocketCard, QuizItem, Script, Session, Source
 from .scenario import Scenario
+from .sealed import seal, unseal
 
 FORMAT = 1
 
@@ -35,8 +36,8 @@ def _cache_file(root: Path, notebooks: bool, language: str | None = None) -> Pat
 def read_cached(root: Path, notebooks: bool, key: str, language: str | None = None) -> Content | None:
     """The content cached for `root` (in `language`) under `key`, or None (missing, stale or unreadable)."""
     try:
-        data = json.loads(_cache_file(root, notebooks, language).read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT or data.get("key") != key:
+        data = unseal(_cache_file(root, notebooks, language).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
             return None
         return _from_dict(data["content"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):  # damaged: a missed shortcut, no error
@@ -49,7 +50,7 @@ def write_cached(root: Path, notebooks: bool, key: str, content: Content, langua
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps({"format": FORMAT, "key": key, "content": asdict(content)}, default=str), encoding="utf-8")
+        partial.write_text(seal({"format": FORMAT, "key": key, "content": asdict(content)}), encoding="utf-8")
         partial.replace(target)
     except OSError:
         pass

@@ -19,6 +19,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.reader import ReaderError
 
+from .sealed import seal, unseal
+
 
 LOADER_VERSION = 2  # cached trees from a loader with other rules (aliases, dates) are not reused
 
@@ -128,8 +130,9 @@ def load_yaml(path: Path, cache: Path | None = None) -> YamlDocument:
     kept = cache / f"{digest}.json" if cache else None
     if kept is not None:
         try:
-            cached = json.loads(kept.read_text(encoding="utf-8"))
-            return YamlDocument(path, cached["data"], cached["lines"], digest)
+            cached = unseal(kept.read_text(encoding="utf-8"))
+            if isinstance(cached, dict):
+                return YamlDocument(path, cached["data"], cached["lines"], digest)
         except (OSError, ValueError, KeyError, TypeError):  # missing or damaged: parse again
             pass
     yaml = YAML(typ="rt")
@@ -162,7 +165,7 @@ def _keep(kept: Path, document: YamlDocument) -> None:
             return
         kept.parent.mkdir(parents=True, exist_ok=True)
         partial = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        partial.write_text(text, encoding="utf-8")
+        partial.write_text(seal(json.loads(text)), encoding="utf-8")
         partial.replace(kept)
     except (OSError, TypeError, ValueError, RecursionError):
         pass  # no cache folder to write: still loads, only slower
