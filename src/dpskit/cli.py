@@ -109,11 +109,15 @@ def check(root: Path | None, workshop: Path | None, source_age: int | None, layo
 
 def _report_translation(root: Path, language: str) -> bool:
     """Print translated / fuzzy / missing per catalogue; True when every message is translated."""
-    from .catalogs import AWAITING_REVIEW, coverage
+    from .catalogs import AWAITING_REVIEW, coverage, language_problem
 
     from .content import load_content
     from .content.slidefit import slide_warnings
 
+    problem = language_problem(root, language)
+    if problem:
+        click.secho(f"--language {language!r} {problem}", fg="red", err=True)
+        return False
     report = coverage(root, language)
     translated_content, errors = load_content(root, language=language)  # the content as the build reads it
     if errors:
@@ -148,10 +152,16 @@ def translate() -> None:
 def translate_update(root: Path | None, language: str) -> None:
     """Extract every translatable string from the English and merge it into locale/<CODE>/: translations
     are kept, changed English marks them fuzzy, new strings come in empty, removed ones become obsolete."""
-    from .catalogs import update
+    from .catalogs import CatalogueError, update
 
     root = _project_root(root)
-    written = update(root, language)
+    try:
+        written = update(root, language)
+    except CatalogueError as exc:
+        raise click.ClickException(f"{exc}; nothing was written") from None
+    except OSError as exc:
+        raise click.ClickException(f"could not write locale/{language}/: {exc.strerror or exc}"
+                                   + (f": {exc.filename}" if exc.filename else "")) from None
     click.echo(f"Updated {len(written)} catalogue(s) in locale/{language}/" + (f": {', '.join(written)}" if written else " (all up to date)"))
 
 

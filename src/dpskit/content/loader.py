@@ -135,7 +135,11 @@ def load_content(root: Path | None = None, *, notebooks: bool = True, language: 
     from ..catalogs import translator
 
     root = find_root(root) if root is None or not (Path(root) / MANIFEST).is_file() else Path(root).resolve()
+    problem = _language_error(root, language)
+    if problem is not None:
+        return Content(root=root), [problem]
     check = _Collector(root, translator(root, language))
+    check.errors += check.translator.problems if check.translator is not None else []
     content = Content(root=root)
     _load_manifest(check, content)
     content.language = language or content.language
@@ -163,6 +167,9 @@ def load_valid_content(root: Path | None = None, *, notebooks: bool = True, lang
     from .cache import read_cached, write_cached
 
     root = find_root(root) if root is None or not (Path(root) / MANIFEST).is_file() else Path(root).resolve()
+    problem = _language_error(root, language)
+    if problem is not None:  # before any work: a path as a language would walk the disk
+        raise InvalidContent([problem])
     inputs = [root / MANIFEST, *sorted((root / "data").rglob("*")), *sorted((root / "sessions").glob("*.ipynb")),
               *sorted(Path(__file__).parent.rglob("*.py")), *sorted(Path(__file__).parent.rglob("*.json"))]
     from ..catalogs import translator
@@ -182,6 +189,13 @@ def load_valid_content(root: Path | None = None, *, notebooks: bool = True, lang
         raise InvalidContent(errors)
     write_cached(root, notebooks, digest.hexdigest(), content, language)
     return content
+
+
+def _language_error(root: Path, language: str | None) -> ContentError | None:
+    from ..catalogs import language_problem
+
+    problem = language_problem(root, language)
+    return ContentError(f"language {language!r}", None, "", problem) if problem else None
 
 
 def _resolve_sources(check: _Collector, content: Content, path: Path, line: int | None, key: str, ids: Iterable[str]) -> None:
