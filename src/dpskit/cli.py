@@ -132,7 +132,8 @@ def _report_translation(root: Path, language: str) -> bool:
         stale = "  (stale: run dpskit translate update)" if c.stale else ""
         click.echo(f"  {c.name:<{width}}  {c.translated:4} translated  {c.fuzzy:4} fuzzy  {c.missing:4} missing  of {c.total}{stale}")
         for problem in c.problems:
-            click.secho(f"  {problem}", fg="red", err=True)
+            if problem not in {str(e) for e in errors}:  # a broken catalogue is told once
+                click.secho(f"  {problem}", fg="red", err=True)
     translated, fuzzy, missing = (sum(getattr(c, k) for c in report) for k in ("translated", "fuzzy", "missing"))
     total = translated + fuzzy + missing
     click.echo(f"  total: {translated}/{total} translated ({100 * translated / max(total, 1):.1f} %), {fuzzy} fuzzy, {missing} missing")
@@ -205,6 +206,8 @@ def build(root: Path | None, sessions, formats, out, workshop, pdf, no_cache, ti
     from .output import OutputError
 
     root = _project_root(root)
+    if language == "":  # not "the default": a language left out by mistake
+        raise click.UsageError("--language '' is not a language code such as es or pt-BR")
     if threading.current_thread() is threading.main_thread():  # signal handlers can only be set there
         for name in ("SIGTERM", "SIGHUP"):
             signal.signal(getattr(signal, name), _interrupt)
