@@ -268,7 +268,7 @@ def _build_with_progress(run_build, root, out, options):
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the preview build (default: build/preview/).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (this computer only by default).")
-@click.option("--port", type=int, default=8000, show_default=True, help="Port (a free one if taken).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (a free one if taken).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
 @click.pass_obj
 def preview(root: Path | None, session: str | None, workshop, out, host: str, port: int, open_browser: bool) -> None:
@@ -277,14 +277,20 @@ def preview(root: Path | None, session: str | None, workshop, out, host: str, po
     Problems show in the page and here, over the last good build. Stop with Ctrl-C."""
     import threading
 
-    from .content import find_root
+    from .output import OutputError
     from .packs import output_path
     from .preview import Preview
 
-    root = (root or find_root()).resolve()
-    live = Preview(root, (out or root / "build" / "preview").resolve(), sessions=[session] if session else None,
-                   workshop=workshop, host=host, port=port, say=lambda text: click.echo(text, err=True))
+    root = _project_root(root).resolve()
+    try:
+        live = Preview(root, (out or root / "build" / "preview").resolve(), sessions=[session] if session else None,
+                       workshop=workshop, host=host, port=port, say=lambda text: click.echo(text, err=True))
+    except (OSError, OverflowError) as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}") from None
     live.rebuild()
+    if isinstance(live.error, OutputError):  # a folder it may not build into is never served either
+        live.server.server_close()
+        raise click.ClickException(f"Nothing was built: {live.error}")
     live.start()
     page = live.url + (output_path("slides", session).as_posix() if session else "")
     click.echo(f"Previewing at {page} (watching {', '.join(p.name for p in live.watched())}); Ctrl-C stops.")
