@@ -135,3 +135,38 @@ def test_translate_update_in_a_read_only_checkout_is_one_line(mini_root, monkeyp
     result = _run(mini_root, "translate", "update", "--language", "es")
     assert result.exit_code == 1 and "Read-only file system" in result.output
     assert len(result.output.strip().splitlines()) == 1, result.output
+
+
+# ---------------------------------------------------------------- cascades and invisible characters
+
+def test_one_syntax_error_in_scripts_yaml_is_one_problem(mini_root):
+    from dpskit.content import load_content
+
+    scripts = mini_root / "data/scripts.yaml"
+    lines = scripts.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.lstrip().startswith("say:"))
+    lines[at] += " : : ["
+    scripts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, errors = load_content(mini_root)
+    assert [(e.file, e.line) for e in errors] == [("data/scripts.yaml", at + 1)], [str(e) for e in errors]
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u2067", "\u202a"])
+def test_a_bidi_control_in_a_workshop_value_is_refused_naming_the_key(mini_root, control):
+    from dpskit.build import build
+    from dpskit.content import InvalidContent
+
+    workshop = mini_root / "workshop.yml"
+    text = workshop.read_text(encoding="utf-8")
+    assert 'legal_hotline: "555-0100"' in text
+    workshop.write_text(text.replace('legal_hotline: "555-0100"', f'legal_hotline: "555-{control}0100"'), encoding="utf-8")
+    checked = _run(mini_root, "check", "--workshop", str(workshop))
+    problems = [line for line in checked.output.splitlines() if "bidi control" in line]
+    assert checked.exit_code == 1 and len(problems) == 1 and "workshop.yml:" in problems[0], checked.output
+    assert "[contacts.legal_hotline]" in problems[0] and f"U+{ord(control):04X}" in problems[0]
+    with pytest.raises(InvalidContent, match=r"contacts\.legal_hotline"):
+        build(mini_root, mini_root / "build" / "w", workshop=workshop, pdf=False)
+    assert not (mini_root / "build" / "w").exists()
+    # a right-to-left mark does not reorder anything: a value may hold one
+    workshop.write_text(text.replace('legal_hotline: "555-0100"', 'legal_hotline: "555-0100\u200f"'), encoding="utf-8")
+    assert _run(mini_root, "check", "--workshop", str(workshop)).exit_code == 0
