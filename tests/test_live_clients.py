@@ -201,8 +201,12 @@ def answer_wrong_then_right(page, quiz, item) -> None:
     page.wait_for_function("([q, t]) => q.innerText.replace(/\\s+/g, ' ').includes(t)", arg=[quiz.element_handle(), feedback[:60]], timeout=30_000)
     quiz.get_by_role("button", name="Try again").click()
     for number, index in enumerate(correct if item.type == "multiple" else correct[:1]):
-        if number == 0:
-            rows.nth(index).locator("input").focus()
+        if number == 0:  # once the kernel has enabled the options again
+            from playwright.sync_api import expect
+
+            control = rows.nth(index).locator("input")
+            expect(control).to_be_enabled(timeout=30_000)
+            control.focus()
             page.keyboard.press("Space")
         else:
             box = rows.nth(index).bounding_box()

@@ -267,3 +267,23 @@ def test_an_aborted_page_load_is_no_traceback(live, capfd):
     time.sleep(1)
     assert get(live.url + "index.html"), "still serving"
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_reload_works_by_the_host_address_too(mini_root):
+    """--host: pages opened by that address get the same policy and the same event stream."""
+    import html
+
+    preview = Preview(mini_root, mini_root / "build" / "preview", host="127.0.0.2", port=0, say=lambda text: None)
+    try:
+        assert preview.rebuild()
+        preview.start()
+        assert preview.origin.startswith("http://127.0.0.2:")
+        page = html.unescape(get(preview.url + "slides/01-mini.slides.html"))
+        assert "connect-src 'self'" in page and RELOAD_SCRIPT in page
+        events = Events(preview.url + "__dpskit__/events")
+        try:
+            assert events.next() == {"version": 1, "problems": []}
+        finally:
+            events.close()
+    finally:
+        preview.stop()
