@@ -1,6 +1,7 @@
 """Content catalogues (dpskit.catalogs): what is extracted, how an update merges, that a build
 in another language shows the translations (and English where they are fuzzy or missing), and
-that the shipped translations keep every placeholder and are complete."""
+that a translation keeps every placeholder, citation, link and tag (dpskit check --language) and that
+the shipped ones are complete."""
 
 from __future__ import annotations
 
@@ -274,42 +275,80 @@ def test_an_edited_translation_rebuilds_and_english_is_never_served_from_spanish
 
 # ---------------------------------------------------------------- placeholders survive translation
 
-PLACEHOLDERS = [
-    ("citation", re.compile(r"\[@[a-z0-9][a-z0-9-]*\]")),
-    ("marker", re.compile(r"\[(?:DATED|STATE|CIRCUIT)\]")),
-    ("placeholder", re.compile(r"\[\[[^\]]+\]\]")),
-    ("template", re.compile(r"\{\{.*?\}\}")),
-    ("HTML tag", re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*")),
-    ("link target", re.compile(r"\]\(([^)\s]+)")),
-    ("URL", re.compile(r"https?://[^\s)>\]]+")),
-]
-
-
-def placeholder_slips(english: str, translated: str) -> list[str]:
-    """What a translation lost or added among the English's placeholders (order may change)."""
-    slips = []
-    for name, pattern in PLACEHOLDERS:
-        want, got = sorted(pattern.findall(english)), sorted(pattern.findall(translated))
-        if want != got:
-            slips.append(f"{name}s {want} became {got}")
-    return slips
-
-
 def test_the_placeholder_check_catches_a_slip():
     english = "Say it [@miranda-1966] [DATED] and call [[contact:legal_hotline]] ([the NLG](https://nlg.org))."
-    assert placeholder_slips(english, "Dígalo [@miranda-1966] [DATED] y llame a [[contact:legal_hotline]] ([el NLG](https://nlg.org)).") == []
-    assert placeholder_slips(english, "Dígalo [@miranda-1966] [FECHADO] y llame a [[contacto:legal_hotline]] ([el NLG](https://nlg.org)).")
-    assert placeholder_slips(english, "Dígalo [@miranda1966] [DATED] y llame a [[contact:legal_hotline]] ([el NLG](https://nlg.org)).")
+    slips = catalogs.translation_slips
+    assert slips(english, "Dígalo [@miranda-1966] [DATED] y llame a [[contact:legal_hotline]] ([el NLG](https://nlg.org)).") == []
+    assert slips(english, "Dígalo [@miranda-1966] [FECHADO] y llame a [[contacto:legal_hotline]] ([el NLG](https://nlg.org)).")
+    assert slips(english, "Dígalo [@miranda1966] [DATED] y llame a [[contact:legal_hotline]] ([el NLG](https://nlg.org)).")
+    assert slips(english, "Dígalo [DATED] y llame a [[contact:legal_hotline]] ([el NLG](https://nlg.org)).") == ["citation lost [@miranda-1966]"]
+    same = english.replace("Say it", "Dígalo")
+    for injected in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<IMG SRC=x ONERROR=alert(1)", "<!-- x -->"):
+        assert [s for s in slips(english, same + injected) if s.startswith("HTML added")], injected
+    assert slips(same + "[x](javascript:alert(1))", same + "[x](javascript:alert(1))") == []
+    assert slips(english, same + "[x](javascript:alert(1))") == ["link target added javascript:alert(1"]
+    # the same tags, with the same attributes
+    assert slips('Press <kbd class="k">Esc</kbd>', 'Pulse <kbd class="k">Esc</kbd>') == []
+    assert slips('Press <kbd class="k">Esc</kbd>', 'Pulse <kbd class="k" onclick="alert(1)">Esc</kbd>')
+
+
+def test_translated_html_is_cut_to_the_english_tags():
+    assert catalogs.sanitize("Press <kbd>Esc</kbd>", 'Pulse <kbd onclick="x()">Esc</kbd><script>alert(1)</script>') == "Pulse <kbd>Esc</kbd>"
+    assert catalogs.sanitize("Plain", 'Llano <img src=x onerror="alert(1)">') == "Llano "
+    assert catalogs.sanitize("Under 18", "menores de < 18 & más") == "menores de < 18 & más", "text is left as it is"
 
 
 @pytest.mark.parametrize("language", catalogs.languages(REPO) or [pytest.param("es", marks=pytest.mark.skip("no locale/ yet"))])
 def test_every_shipped_translation_keeps_its_placeholders(language):
-    slips = []
-    for path in sorted((REPO / catalogs.LOCALE / language).rglob("*.po")):
-        for message in catalogs.read_catalogue(path):
-            if message.id and message.string:
-                slips += [f"{path.relative_to(REPO)}: {message.context}: {s}" for s in placeholder_slips(message.id, message.string)]
-    assert not slips, "translations that lost or changed a placeholder:\n" + "\n".join(slips)
+    from click.testing import CliRunner
+
+    from dpskit.cli import cli
+
+    result = CliRunner().invoke(cli, ["--root", str(REPO), "check", "--language", language])
+    assert "must keep" not in result.output and "not a valid catalogue" not in result.output, result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+
+
+INJECTIONS = [  # (what the translator did, the English it is done to, the translation)
+    ("script", "NARRATIVE-SILENCE", lambda es: es + "<script>fetch('//evil')</script>"),
+    ("img onerror", "NARRATIVE-STOPS", lambda es: es + '<img src=x onerror="alert(1)">'),
+    ("dropped citation", "NARRATIVE-SILENCE", lambda es: es.replace(" [@miranda-1966]", "")),
+    ("renamed [DATED]", "[DATED]", lambda es: es.replace("[DATED]", "[FECHADO]")),
+]
+
+
+@pytest.mark.parametrize("what,english,translate", INJECTIONS, ids=[i[0] for i in INJECTIONS])
+def test_check_and_build_refuse_a_translation_that_adds_html_or_drops_a_citation(tmp_path, what, english, translate):
+    from click.testing import CliRunner
+
+    from dpskit.build import build
+    from dpskit.cli import cli
+    from dpskit.content import InvalidContent
+
+    root = _copy(FIXTURES / "mini", tmp_path / "mini")
+    sources = root / "data/sources.yaml"  # a [DATED] source note: the guide shows it, so it is a message
+    text = sources.read_text(encoding="utf-8")
+    assert "note:" not in text.split("- id:")[1]
+    sources.write_text(text.replace("- id: miranda-1966\n", "- id: miranda-1966\n  note: \"[DATED] Changed in 2026.\"\n", 1), encoding="utf-8")
+    catalogs.update(root, "es")
+    _translate_all(root)
+    edited = []
+    for path in sorted((root / "locale/es").rglob("*.po")):
+        catalogue = catalogs.read_catalogue(path)
+        for message in catalogue:
+            if message.id and english in message.id:
+                message.string = translate(message.string)
+                edited.append((path.relative_to(root).as_posix(), message.context))
+        catalogs.write_catalogue(path, catalogue)
+    assert edited
+    checked = CliRunner().invoke(cli, ["--root", str(root), "check", "--language", "es"])
+    assert checked.exit_code == 1, checked.output
+    for rel, context in edited:
+        assert re.search(rf"{re.escape(rel)}:\d+: \[{re.escape(context)}\] the translation must keep the English's", checked.output), checked.output
+    with pytest.raises(InvalidContent) as refused:
+        build(root, root / "build" / "es", formats=["slides"], pdf=False, language="es")
+    assert "must keep" in str(refused.value)
+    assert not (root / "build" / "es").exists()
 
 
 @pytest.mark.parametrize("language", catalogs.languages(REPO) or [pytest.param("es", marks=pytest.mark.skip("no locale/ yet"))])

@@ -164,7 +164,8 @@ LAYOUT_JS = """quiz => {
     if (holder.scrollHeight > holder.clientHeight + 1 || holder.scrollWidth > holder.clientWidth + 1)
       problems.push(`option ${i} is cut off (${holder.scrollWidth}x${holder.scrollHeight} in ${holder.clientWidth}x${holder.clientHeight})`);
     if (boxes[i].right > quiz.getBoundingClientRect().right + 1) problems.push(`option ${i} runs past the quiz`);
-    if (control.width < 8 || control.height < 8) problems.push(`option ${i} has no visible control`);
+    if (control.width < 24 || control.height < 24)  // WCAG 2.2 target size, for a finger on a phone
+      problems.push(`option ${i}'s control is ${control.width}x${control.height} px, under 24x24`);
     for (let j = i + 1; j < boxes.length; j++) {
       const a = boxes[i], b = boxes[j];
       if (a.left < b.right && b.left < a.right && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
@@ -181,18 +182,36 @@ def check_quiz_layout(quiz_locator, item) -> None:
     assert [squash(t) for t in result["texts"]] == [squash(o.text) for o in item.options], f"{item.id}: option text differs"
 
 
+def tap_words(page, row) -> None:
+    """A finger on an option's words, not on its control: the whole row chooses it."""
+    box = row.locator(".dpskit-choice-text").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
 def answer_wrong_then_right(page, quiz, item) -> None:
-    """Choose a wrong answer, check, read its feedback; try again with the right one."""
+    """Choose a wrong answer by tapping its words, check, read its feedback; try again with the
+    right one, the first by keyboard (Space on the focused control), any others by tapping the row."""
     correct = sorted(item.correct_indices)
     wrong = next(i for i in range(len(item.options)) if i not in correct)
     rows = quiz.locator(".dpskit-choice")
-    rows.nth(wrong).locator("input").click()
+    tap_words(page, rows.nth(wrong))
+    assert rows.nth(wrong).locator("input").is_checked(), f"{item.id}: a tap on the option's words chose nothing"
     quiz.get_by_role("button", name="Check").click()
     feedback = squash(item.options[wrong].feedback)
     page.wait_for_function("([q, t]) => q.innerText.replace(/\\s+/g, ' ').includes(t)", arg=[quiz.element_handle(), feedback[:60]], timeout=30_000)
     quiz.get_by_role("button", name="Try again").click()
-    for index in correct if item.type == "multiple" else correct[:1]:
-        rows.nth(index).locator("input").click()
+    for number, index in enumerate(correct if item.type == "multiple" else correct[:1]):
+        if number == 0:  # once the kernel has enabled the options again
+            from playwright.sync_api import expect
+
+            control = rows.nth(index).locator("input")
+            expect(control).to_be_enabled(timeout=30_000)
+            control.focus()
+            page.keyboard.press("Space")
+        else:
+            box = rows.nth(index).bounding_box()
+            page.mouse.click(box["x"] + box["width"] - 4, box["y"] + box["height"] / 2)  # the row's far end
+        assert rows.nth(index).locator("input").is_checked(), f"{item.id}: option {index} was not chosen"
     quiz.get_by_role("button", name="Check").click()
     explanation = squash(item.explanation)
     page.wait_for_function("([q, t]) => q.innerText.replace(/\\s+/g, ' ').includes(t)", arg=[quiz.element_handle(), explanation[:60]], timeout=30_000)

@@ -130,3 +130,43 @@ def test_one_answer_rows_behave_like_one_radio_group(quiz_for):
     assert quiz.chosen == (1,) and rows[0].control.value is None and quiz.selector.value == 1
     quiz.submit()
     assert all(row.control.disabled for row in rows)
+
+
+# What a phone needs of a quiz option (WCAG 2.2 target size): the control is 24x24 CSS px at
+# least, and a tap anywhere on the row, its words included, chooses it. offsetWidth is in CSS px
+# before a deck scales itself to the screen.
+TARGETS = """form => [...form.querySelectorAll('.dpskit-quiz-option')].map(row => {
+  const input = row.querySelector('input'), text = row.querySelector('label').getBoundingClientRect(),
+        box = row.getBoundingClientRect();
+  return {w: input.offsetWidth, h: input.offsetHeight, text: [text.x + text.width / 2, text.y + text.height / 2],
+          end: [box.right - 2, box.y + box.height / 2]};
+})"""
+
+
+def _tap(page, point) -> None:
+    page.mouse.click(*point)
+
+
+def test_a_tap_on_a_static_quiz_options_words_or_row_chooses_it_at_360_px(browser, mini_build):
+    page = browser.new_page()
+    try:
+        page.set_viewport_size({"width": 360, "height": 740})
+        page.goto((mini_build / "slides/01-mini.participant.slides.html").as_uri())
+        page.wait_for_selector(".reveal.ready", state="attached")
+        forms = page.locator("form.dpskit-quiz")
+        assert forms.count() >= 2
+        for index in range(forms.count()):
+            form = forms.nth(index)
+            page.evaluate("f => Reveal.slide(...Object.values(Reveal.getIndices(f.closest('section'))))", form.element_handle())
+            page.wait_for_timeout(50)
+            rows = form.evaluate(TARGETS)
+            assert all(row["w"] >= 24 and row["h"] >= 24 for row in rows), rows
+            inputs = form.locator("input")
+            _tap(page, rows[-1]["text"])
+            assert inputs.nth(len(rows) - 1).is_checked(), "a tap on the words chooses the option"
+            _tap(page, rows[0]["end"])
+            assert inputs.nth(0).is_checked(), "a tap at the end of the row chooses it"
+            if form.get_attribute("data-type") != "multiple":
+                assert not inputs.nth(len(rows) - 1).is_checked()
+    finally:
+        page.close()

@@ -39,6 +39,28 @@ CSV_COLUMNS = {"data/glossary.csv": ("term", ("term", "definition")),
 SHARED_FILES = ("curriculum.yml", "data/scripts.yaml", "data/pocket_card.yaml", "data/disclaimer.yaml",
                 "data/sources.yaml", "data/glossary.csv", "data/timeline.csv")
 
+# What a translation keeps exactly as its English has it (in any order): the README's promise to
+# translators, enforced by `dpskit check --language` and the build (Translator.problems).
+KEPT_AS_IN_ENGLISH = (
+    ("citation", re.compile(r"\[@[a-z0-9][a-z0-9-]*\]")),
+    ("marker", re.compile(r"\[(?:DATED|STATE|CIRCUIT)\]")),
+    ("placeholder", re.compile(r"\[\[[^\]]+\]\]")),
+    ("template", re.compile(r"\{\{.*?\}\}|\{%.*?%\}")),
+    ("link target", re.compile(r"\]\(\s*<?([^)\s>]+)")),
+    ("link definition", re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.MULTILINE)),
+    ("URL", re.compile(r"https?://[^\s)>\]]+")),
+)
+
+
+class CatalogueError(ValueError):
+    """A catalogue that is not valid gettext: names the file and the line, as a content error does."""
+
+    def __init__(self, file: str, line: int | None, message: str):
+        from .content.errors import ContentError
+
+        self.error = ContentError(file, line, "", message)
+        super().__init__(str(self.error))
+
 
 @dataclass(frozen=True)
 class Message:
@@ -217,6 +239,79 @@ def translate_csv(rel: str, text: str, translate: Callable[[str, str], str]) -> 
     return out.getvalue()
 
 
+# ---------------------------------------------------------------- what a translation must keep
+
+def html_of(text: str) -> list[str]:
+    """Every tag (with its attributes), comment and declaration in a message, as an HTML parser
+    reads them: a translation has exactly the English's."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append(f"<{tag}" + "".join(f" {name}={value!r}" for name, value in sorted(attrs, key=str)) + ">")
+
+        handle_startendtag = handle_starttag
+
+        def handle_endtag(self, tag):
+            found.append(f"</{tag}>")
+
+        def handle_comment(self, data):
+            found.append(f"<!--{data}-->")
+
+        def handle_decl(self, decl):
+            found.append(f"<!{decl}>")
+
+        handle_pi = unknown_decl = handle_decl
+
+    parser = Tags(convert_charrefs=True)
+    parser.feed(text)
+    rest = parser.rawdata
+    if re.match(r"</?[a-zA-Z!?]", rest[rest.find("<"):] if "<" in rest else ""):  # an unfinished tag is markup too
+        found.append(rest[rest.find("<"):])
+    return sorted(found)
+
+
+def translation_slips(english: str, translated: str) -> list[str]:
+    """What a translation lost, changed or added among its English's citations, markers, placeholders,
+    links and HTML (tags with their attributes); empty when it keeps them all."""
+    slips = []
+    for name, pattern in (*KEPT_AS_IN_ENGLISH, ("HTML", None)):
+        want, got = ((html_of(english), html_of(translated)) if pattern is None
+                     else (sorted(pattern.findall(english)), sorted(pattern.findall(translated))))
+        if want != got:
+            lost, added = [w for w in want if w not in got], [g for g in got if g not in want]
+            slips.append(f"{name} " + "; ".join(filter(None, [f"lost {', '.join(lost)}" if lost else "",
+                                                               f"added {', '.join(added)}" if added else ""]))
+                         if lost or added else f"{name}s {want} became {got}")
+    return slips
+
+
+def sanitize(english: str, translated: str) -> str:
+    """A translation's HTML cut down to its English's tags and attributes (nh3): whatever a check
+    missed, a translation never brings a tag, an attribute or a script the English does not have."""
+    if "<" not in translated:
+        return translated
+    import nh3
+    from html.parser import HTMLParser
+
+    allowed: dict[str, set[str]] = {}
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            allowed.setdefault(tag, set()).update(name for name, _ in attrs)
+
+        handle_startendtag = handle_starttag
+
+    Tags().feed(english)
+    if not html_of(translated):
+        return translated  # a "<" that is text ("edad < 18"): nothing to clean
+    tags = set(allowed) - {"script", "style"}
+    return nh3.clean(translated, tags=tags, attributes={tag: allowed[tag] for tag in tags}, link_rel=None,
+                     strip_comments=True, url_schemes={"http", "https", "mailto", "tel"})
+
+
 # ---------------------------------------------------------------- extraction
 
 def catalogue_files(root: Path) -> dict[str, list[str]]:
@@ -299,13 +394,60 @@ def _catalogue_class():
     return ContentCatalogue
 
 
-def read_catalogue(path: Path):
-    """A catalogue as Babel reads it (read_po's own steps, with a catalogue that keeps the review header)."""
-    from babel.messages.pofile import PoFileParser
+# A line of a .po file: a keyword and a quoted string, a continued string, or (after `#~`) either, obsolete.
+PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"(?:[^"\\]|\\.)*"[ \t]*')
+PO_CHARSET = re.compile(rb'"Content-Type:[^"]*charset=([^"\s\\;]+)', re.IGNORECASE)
 
+
+def _po_text(path: Path, data: bytes, name: str) -> None:
+    """Raise CatalogueError for what Babel would misread or crash on: an unknown charset, bytes that
+    are not in the file's charset, a line that is neither a comment nor a keyword with a quoted string
+    (a missing closing quote would silently lose a character)."""
+    import codecs
+
+    found = PO_CHARSET.search(data)
+    charset = found.group(1).decode("ascii", "replace") if found else "utf-8"
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        raise CatalogueError(name, data.count(b"\n", 0, found.start()) + 1,
+                             f"unknown charset {charset!r} in Content-Type (write the file in UTF-8: charset=UTF-8)") from None
+    try:
+        text = data.decode(charset)
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(name, data.count(b"\n", 0, exc.start) + 1,
+                             f"bytes that are not {charset} (save the file as {charset})") from None
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if line.startswith("#~"):
+            line = line[2:].lstrip("|").strip()
+            if not line or not line.startswith(("msg", '"')):
+                continue
+        elif not line or line.startswith("#"):
+            continue
+        if not PO_LINE.fullmatch(line):
+            problem = "a string without its closing quote" if line.count('"') % 2 or line.endswith('\\"') else "not gettext"
+            raise CatalogueError(name, number, f"{problem}: {line[:60]!r} (each line is msgctxt, msgid or msgstr "
+                                                f"and a \"quoted string\", or a \"quoted string\" continuing one)")
+
+
+def read_catalogue(path: Path, name: str | None = None):
+    """A catalogue as Babel reads it (read_po's own steps, with a catalogue that keeps the review header).
+    Raises CatalogueError, naming the file (as `name`, else the path) and the line, for a file that
+    is not valid gettext: nothing is ever read, or written back, from a file that did not parse."""
+    from babel.messages.pofile import PoFileError, PoFileParser
+
+    name = name or path.as_posix()
+    data = path.read_bytes()
+    _po_text(path, data, name)
     catalogue = _catalogue_class()()
-    with path.open("rb") as handle:
-        PoFileParser(catalogue, ignore_obsolete=False, abort_invalid=True).parse(handle)
+    try:
+        PoFileParser(catalogue, ignore_obsolete=False, abort_invalid=True).parse(io.BytesIO(data))
+    except PoFileError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        raise CatalogueError(name, int(found.group(1)) if found else None, f"not a valid catalogue: {exc}") from None
+    except (ValueError, LookupError, UnicodeError) as exc:  # Babel's own errors for a header it cannot use
+        raise CatalogueError(name, None, f"not a valid catalogue: {exc}") from None
     return catalogue
 
 
@@ -391,14 +533,17 @@ def write_catalogue(path: Path, catalogue: Any) -> bool:
 
 
 def update(root: Path, language: str) -> list[str]:
-    """Regenerate every catalogue of `language` from the English and merge; the names written."""
-    written = []
+    """Regenerate every catalogue of `language` from the English and merge; the names written.
+    Every catalogue is read before any is written: one that does not parse stops it all."""
+    problem = language_problem(root, language, needs_catalogue=False)
+    if problem:
+        raise CatalogueError(f"language {language!r}", None, problem)
+    merged = []
     for name, messages in extract(root).items():
         path = catalogue_path(root, language, name)
-        old = read_catalogue(path) if path.is_file() else None
-        if write_catalogue(path, merge(language, name, messages, old)):
-            written.append(name)
-    return written
+        old = read_catalogue(path, path.relative_to(root).as_posix()) if path.is_file() else None
+        merged.append((name, path, merge(language, name, messages, old)))
+    return [name for name, path, catalogue in merged if write_catalogue(path, catalogue)]
 
 
 @dataclass
@@ -424,9 +569,9 @@ def coverage(root: Path, language: str) -> list[Coverage]:
         result = Coverage(name)
         path = catalogue_path(root, language, name)
         try:
-            catalogue = read_catalogue(path) if path.is_file() else None
-        except Exception as exc:  # Babel raises several types for a broken file
-            result.problems.append(f"{path.relative_to(root)}: not a readable catalogue: {exc}")
+            catalogue = read_catalogue(path, path.relative_to(root).as_posix()) if path.is_file() else None
+        except CatalogueError as exc:
+            result.problems.append(str(exc))
             catalogue = None
         by_context = {m.context: m for m in catalogue if m.id} if catalogue is not None else {}
         result.stale = catalogue is None or set(by_context) != {m.context for m in messages}
@@ -447,7 +592,47 @@ def coverage(root: Path, language: str) -> list[Coverage]:
 def languages(root: Path) -> list[str]:
     """The languages shipped as content catalogues (folders under locale/)."""
     folder = root / LOCALE
-    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and is_language_code(p.name)) if folder.is_dir() else []
+
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
+def is_language_code(code: str) -> bool:
+    """A language Babel (CLDR) knows, written as a code such as es or pt-BR: never a path."""
+    from babel import Locale, UnknownLocaleError
+
+    if not isinstance(code, str) or not LANGUAGE_CODE.fullmatch(code):
+        return False
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+def language_folder(root: Path, language: str) -> Path | None:
+    """locale/<language>/, or the language's without its region (es for es-MX); None when neither exists."""
+    if not is_language_code(language):
+        return None
+    for candidate in dict.fromkeys([language, language.replace("-", "_"), language.replace("_", "-"), re.split("[-_]", language)[0]]):
+        if (Path(root) / LOCALE / candidate).is_dir():
+            return Path(root) / LOCALE / candidate
+    return None
+
+
+def language_problem(root: Path, language: str | None, *, needs_catalogue: bool = True) -> str | None:
+    """Why `language` cannot be read or built (None when it can): a known code, with catalogues under
+    locale/ unless it is English. Asked before any work, so a typo never builds English labelled fr."""
+    if language is None:
+        return None
+    if not is_language_code(language):
+        return "is not a language code such as es or pt-BR"
+    if not needs_catalogue or re.split("[-_]", language)[0] == SOURCE_LANGUAGE or language_folder(root, language):
+        return None
+    shipped = languages(Path(root))
+    return (f"has no translation under {LOCALE}/ (there: {', '.join([SOURCE_LANGUAGE, *shipped])}); "
+            f"start one with dpskit translate update --language {language}")
 
 
 # ---------------------------------------------------------------- applying translations at build time
@@ -457,21 +642,34 @@ class Translator:
     translated, not fuzzy, and translates exactly the English the source has now; anything else
     falls back to English (`dpskit check --language` and the build's warnings count those)."""
 
-    def __init__(self, root: Path, language: str):
+    def __init__(self, root: Path, language: str, folder: Path | None = None):
         import hashlib
+
+        from .content.errors import ContentError
 
         self.root, self.language = root, language
         self._entries: dict[str, tuple[str, str]] = {}
         self.reviews: dict[str, str] = {}  # catalogue name -> its X-Review-Status
+        self.problems: list[ContentError] = []  # catalogues that do not parse, translations that break the rule
         hasher = hashlib.sha256(language.encode())
-        folder = root / LOCALE / language
+        folder = folder or root / LOCALE / language
         for path in sorted(folder.rglob("*.po")):
+            rel = path.relative_to(root).as_posix()
             hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-            catalogue = read_catalogue(path)
+            try:
+                catalogue = read_catalogue(path, rel)
+            except CatalogueError as exc:
+                self.problems.append(exc.error)
+                continue
             self.reviews[path.relative_to(folder).with_suffix("").as_posix()] = review_status(catalogue)
             for message in catalogue:
                 if message.id and message.context and message.string and "fuzzy" not in message.flags:
-                    self._entries[message.context] = (message.id, message.string)
+                    slips = translation_slips(message.id, message.string)
+                    if slips:  # never used: the build refuses, as check does
+                        self.problems.append(ContentError(rel, message.lineno, message.context,
+                                                          "the translation must keep the English's " + "; ".join(slips)))
+                        continue
+                    self._entries[message.context] = (message.id, sanitize(message.id, message.string))
         self.digest = hasher.hexdigest()
         self._english = {string: english for english, string in self._entries.values()}
 
@@ -537,13 +735,13 @@ def translator(root: Path, language: str | None) -> Translator | None:
     catalogue file changes."""
     if not language or language == SOURCE_LANGUAGE:
         return None
-    folder = Path(root) / LOCALE / language
-    if not folder.is_dir():
+    folder = language_folder(Path(root), language)
+    if folder is None:
         return None
     stamp = tuple((p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.rglob("*.po")))
     kept = _translators.get((str(root), language))
     if kept is None or kept[0] != stamp:
-        kept = (stamp, Translator(Path(root), language))
+        kept = (stamp, Translator(Path(root), language, folder))
         _translators[(str(root), language)] = kept
     return kept[1]
 

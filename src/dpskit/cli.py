@@ -115,12 +115,16 @@ def check(root: Path | None, workshop: Path | None, source_age: int | None, layo
 
 def _report_translation(root: Path, language: str) -> bool:
     """Print translated / fuzzy / missing per catalogue; True when every message is translated."""
-    from .catalogs import AWAITING_REVIEW, coverage
+    from .catalogs import AWAITING_REVIEW, coverage, language_problem
 
     from .content import load_content
     from .content.quizbias import quiz_warnings
     from .content.slidefit import slide_warnings
 
+    problem = language_problem(root, language)
+    if problem:
+        click.secho(f"--language {language!r} {problem}", fg="red", err=True)
+        return False
     report = coverage(root, language)
     translated_content, errors = load_content(root, language=language)  # the content as the build reads it
     if errors:
@@ -135,7 +139,8 @@ def _report_translation(root: Path, language: str) -> bool:
         stale = "  (stale: run dpskit translate update)" if c.stale else ""
         click.echo(f"  {c.name:<{width}}  {c.translated:4} translated  {c.fuzzy:4} fuzzy  {c.missing:4} missing  of {c.total}{stale}")
         for problem in c.problems:
-            click.secho(f"  {problem}", fg="red", err=True)
+            if problem not in {str(e) for e in errors}:  # a broken catalogue is told once
+                click.secho(f"  {problem}", fg="red", err=True)
     translated, fuzzy, missing = (sum(getattr(c, k) for c in report) for k in ("translated", "fuzzy", "missing"))
     total = translated + fuzzy + missing
     click.echo(f"  total: {translated}/{total} translated ({100 * translated / max(total, 1):.1f} %), {fuzzy} fuzzy, {missing} missing")
@@ -155,10 +160,16 @@ def translate() -> None:
 def translate_update(root: Path | None, language: str) -> None:
     """Extract every translatable string from the English and merge it into locale/<CODE>/: translations
     are kept, changed English marks them fuzzy, new strings come in empty, removed ones become obsolete."""
-    from .catalogs import update
+    from .catalogs import CatalogueError, update
 
     root = _project_root(root)
-    written = update(root, language)
+    try:
+        written = update(root, language)
+    except CatalogueError as exc:
+        raise click.ClickException(f"{exc}; nothing was written") from None
+    except OSError as exc:
+        raise click.ClickException(f"could not write locale/{language}/: {exc.strerror or exc}"
+                                   + (f": {exc.filename}" if exc.filename else "")) from None
     click.echo(f"Updated {len(written)} catalogue(s) in locale/{language}/" + (f": {', '.join(written)}" if written else " (all up to date)"))
 
 
@@ -204,6 +215,8 @@ def build(root: Path | None, sessions, formats, out, workshop, pdf, no_cache, ti
     from .output import OutputError
 
     root = _project_root(root)
+    if language == "":  # not "the default": a language left out by mistake
+        raise click.UsageError("--language '' is not a language code such as es or pt-BR")
     if threading.current_thread() is threading.main_thread():  # signal handlers can only be set there
         for name in ("SIGTERM", "SIGHUP"):
             signal.signal(getattr(signal, name), _interrupt)
@@ -286,7 +299,7 @@ def _build_with_progress(run_build, root, out, options):
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the preview build (default: build/preview/).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (this computer only by default).")
-@click.option("--port", type=int, default=8000, show_default=True, help="Port (a free one if taken).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (a free one if taken).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
 @click.pass_obj
 def preview(root: Path | None, session: str | None, workshop, out, host: str, port: int, open_browser: bool) -> None:
@@ -295,14 +308,20 @@ def preview(root: Path | None, session: str | None, workshop, out, host: str, po
     Problems show in the page and here, over the last good build. Stop with Ctrl-C."""
     import threading
 
-    from .content import find_root
+    from .output import OutputError
     from .packs import output_path
     from .preview import Preview
 
-    root = (root or find_root()).resolve()
-    live = Preview(root, (out or root / "build" / "preview").resolve(), sessions=[session] if session else None,
-                   workshop=workshop, host=host, port=port, say=lambda text: click.echo(text, err=True))
+    root = _project_root(root).resolve()
+    try:
+        live = Preview(root, (out or root / "build" / "preview").resolve(), sessions=[session] if session else None,
+                       workshop=workshop, host=host, port=port, say=lambda text: click.echo(text, err=True))
+    except (OSError, OverflowError) as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}") from None
     live.rebuild()
+    if isinstance(live.error, OutputError):  # a folder it may not build into is never served either
+        live.server.server_close()
+        raise click.ClickException(f"Nothing was built: {live.error}")
     live.start()
     page = live.url + (output_path("slides", session).as_posix() if session else "")
     click.echo(f"Previewing at {page} (watching {', '.join(p.name for p in live.watched())}); Ctrl-C stops.")

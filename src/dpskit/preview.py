@@ -1,28 +1,35 @@
 """`dpskit preview`: build, serve on this computer, rebuild on every save, reload open pages.
 
-The server listens on 127.0.0.1 unless asked otherwise and serves the build folder. HTML
+The server listens on 127.0.0.1 unless asked otherwise and serves the files of its last good
+build, and nothing else (not the rest of the folder, not a folder it refused to build into). HTML
 pages are served with a small inline script (nothing is fetched from anywhere) that listens
 to /__dpskit__/events on this same server: after a rebuild the page reloads in place (a deck
 stays on its slide), and when the content has an error the page shows it, with file and
 line, over the last good build, which stays in place. Files on disk are never changed: the
-script and the page's policy allowing it (its hash, and connect-src to this server only) are
-added as a page is sent.
+script and the page's policy allowing it (its hash, and connect-src 'self': this server, by
+whichever name the page was opened) are added as a page is sent.
 """
 
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import html
+import ipaddress
 import json
+import mimetypes
+import posixpath
 import re
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import unquote, urlsplit
 
 EVENTS = "/__dpskit__/events"
 WATCHED = ("sessions", "data", "facilitator_guides", "export", "curriculum.yml", "locale")
@@ -130,39 +137,80 @@ class PreviewState:
         return json.dumps({"version": self.version, "problems": self.problems})
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    """Files of the build folder; HTML with the reload script; the events stream."""
+SELF = "'self'"  # the server the page came from, whether opened as 127.0.0.1, localhost or the --host address
+PROBLEMS_PAGE = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>dpskit preview</title></head>"
+                 "<body><h1>dpskit preview</h1></body></html>")
+
+
+def served_name(request_path: str) -> str:
+    """The build file a request asks for, relative to the build ("" for none): folders mean their
+    index.html; `..`, backslashes and NUL never leave the build."""
+    path = unquote(urlsplit(request_path).path)
+    if "\\" in path or "\0" in path:
+        return ""
+    name = posixpath.normpath("/" + path).lstrip("/")
+    if path.endswith("/") or name in ("", "."):
+        name = posixpath.join(name, "index.html") if name not in ("", ".") else "index.html"
+    return name
+
+
+def _known_host(host_header: str | None, listening: str) -> bool:
+    """A Host a browser sends for this server: an address, localhost, or the --host name. Any other
+    name is a web page that rebound its own name to this computer (DNS rebinding): refused."""
+    host = urlsplit(f"//{host_header or ''}").hostname or ""
+    if host in ("localhost", listening.lower()):
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """The files of the last good build; HTML with the reload script; the events stream."""
 
     state: PreviewState
-    origin: str
+    files: Callable[[], dict[str, Path]]  # build-relative name -> file, of the last good build
+    listening: str
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass  # the terminal shows rebuilds and problems, not every request
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        if self.path.split("?")[0] == EVENTS:
-            return self._events()
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if path.suffix == ".html" and path.is_file():
-            body = inject(path.read_text(encoding="utf-8"), self.origin, self.state.version).encode("utf-8")
-            return self._send(HTTPStatus.OK, body)
-        if not path.exists() and self.state.problems:
-            page = "<!DOCTYPE html><html><head><meta charset='utf-8'><title>dpskit preview</title></head><body><h1>dpskit preview</h1></body></html>"
-            return self._send(HTTPStatus.OK, inject(page, self.origin, -1).encode("utf-8"))
-        return super().do_GET()
+        self._serve(body=True)
 
-    def _send(self, status: HTTPStatus, body: bytes) -> None:
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._serve(body=False)
+
+    def _serve(self, *, body: bool) -> None:
+        if not _known_host(self.headers.get("Host"), self.listening):
+            return self._send(HTTPStatus.FORBIDDEN, b"dpskit preview: open it as 127.0.0.1 or localhost", body=body, kind="text/plain")
+        if urlsplit(self.path).path == EVENTS and body:
+            return self._events()
+        path = self.files().get(served_name(self.path))
+        if path is not None and path.suffix == ".html":
+            page = inject(path.read_text(encoding="utf-8"), SELF, self.state.version).encode("utf-8")
+            return self._send(HTTPStatus.OK, page, body=body)
+        if path is not None:
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return self._send(HTTPStatus.OK, path.read_bytes(), body=body, kind=kind)
+        if self.state.problems:
+            return self._send(HTTPStatus.OK, inject(PROBLEMS_PAGE, SELF, -1).encode("utf-8"), body=body)
+        return self._send(HTTPStatus.NOT_FOUND, b"not in this preview's build", body=body, kind="text/plain")
+
+    def _send(self, status: HTTPStatus, data: bytes, *, body: bool = True, kind: str = "text/html") -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Type", f"{kind}; charset=utf-8" if kind.startswith("text/") else kind)
+        self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(body)
+        if body:
+            self.wfile.write(data)
 
     def _events(self) -> None:
         self.send_response(HTTPStatus.OK)
@@ -190,6 +238,28 @@ def _describe(exc: BaseException) -> list[str]:
     return [str(error) for error in errors] if errors else [f"{type(exc).__name__}: {exc}"]
 
 
+def built_files(out: Path) -> dict[str, Path]:
+    """What a good build wrote into `out` (it replaces the whole folder): its regular files, never a
+    link or a hidden file such as the build's manifest."""
+    real = out.resolve()
+    return {path.relative_to(out).as_posix(): path for path in sorted(out.rglob("*"))
+            if path.is_file() and not path.is_symlink() and path.resolve().is_relative_to(real)
+            and not any(part.startswith(".") for part in path.relative_to(out).parts)}
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A page load the browser gave up on (a reload, a closed tab) is no error; say others in one line."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, socket.timeout)):
+            return
+        print(f"dpskit preview: a request failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
 class Preview:
     """Builds into `out`, serves it, and rebuilds on every change under the content root."""
 
@@ -198,23 +268,22 @@ class Preview:
         self.root, self.out, self.sessions, self.workshop = root, out, sessions, workshop
         self.state, self.say = PreviewState(), say
         self._stop = threading.Event()
-        try:
-            self.server = ThreadingHTTPServer((host, port), self._handler())
-        except OSError:
-            self.server = ThreadingHTTPServer((host, 0), self._handler())  # that port is taken: any free one
-        self.server.daemon_threads = True
-        self.origin = f"http://{host}:{self.server.server_address[1]}"
-        self.server.RequestHandlerClass.origin = self.origin
         self.last: Any = None
+        self.error: BaseException | None = None  # why the last rebuild failed
+        self._files: dict[str, Path] = {}
+        try:
+            self.server = _Server((host, port), self._handler(host))
+        except OSError as exc:
+            if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
+                raise
+            self.server = _Server((host, 0), self._handler(host))  # that port is taken: any free one
+        self.origin = f"http://{host}:{self.server.server_address[1]}"
 
-    def _handler(self):
-        folder = str(self.out)
-
+    def _handler(self, host: str):
         class Handler(_Handler):
-            def __init__(self, *args: Any, **kwargs: Any):
-                super().__init__(*args, directory=folder, **kwargs)
+            pass
 
-        Handler.state = self.state
+        Handler.state, Handler.files, Handler.listening = self.state, staticmethod(lambda: self._files), host
         return Handler
 
     @property
@@ -229,10 +298,13 @@ class Preview:
         try:
             self.last = build(self.root, self.out, sessions=self.sessions, workshop=self.workshop, pdf=False)
         except Exception as exc:  # every problem is shown, and the preview goes on
+            self.error = exc
             problems = _describe(exc)
             self.say("Not rebuilt; the pages show the last good build:\n  " + "\n  ".join(problems))
             self.state.publish(built=False, problems=problems)
             return False
+        self.error = None
+        self._files = built_files(Path(self.last.out))
         self.state.publish(built=not self.last.up_to_date, problems=[])  # nothing new: no reload
         rendered = len(self.last.rendered)
         self.say(f"Rebuilt in {time.perf_counter() - started:.2f} s: {rendered} file(s) rendered; open pages reload.")

@@ -33,6 +33,9 @@ URL_IN_MARKDOWN = re.compile(
     r"|<(?P<auto>[a-z][a-z0-9+.-]{1,31}:[^\s<>]*)>|\b(?P<attr>src|href|srcset|poster|action|formaction|data|background)\s*=\s*[\"']?(?P<value>[^\"'\s>]+)",
     re.IGNORECASE | re.MULTILINE)
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+# Embeddings, overrides and isolates (Trojan Source): invisible, they reorder what prints after them,
+# so "555-0100" can print as "0010-555" on a card. Marks such as U+200F, which do not reorder, are fine.
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -72,9 +75,28 @@ class _Collector:
         self.broken_scenarios: set[str] = set()
         self.broken_sources: set[str] = set()  # ids of entries already reported: references to them are not errors too
         self.sources_read = False  # an unreadable sources.yaml is reported once, not at every reference
+        self.scripts_read = False  # the same for scripts.yaml
 
     def unknown_source(self, content: Content, source_id: str) -> bool:
         return self.sources_read and source_id not in content.sources and source_id not in self.broken_sources
+
+    def _refuse_bidi_controls(self, doc: YamlDocument) -> None:
+        def visit(node: Any, keys: tuple) -> None:
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    visit(value, (*keys, key))
+            elif isinstance(node, list):
+                for index, value in enumerate(node):
+                    visit(value, (*keys, index))
+            elif isinstance(node, str) and BIDI_CONTROL.search(node):
+                code = ord(BIDI_CONTROL.search(node).group())
+                self.add_at(doc, keys, f"holds an invisible bidi control character (U+{code:04X}) that reorders the "
+                                       "text printed after it; retype the value without it")
+
+        visit(doc.data, ())
+
+    def unknown_script(self, content: Content, script_id: str) -> bool:
+        return self.scripts_read and script_id not in content.scripts
 
     def rel(self, path: Path) -> str:
         try:
@@ -114,6 +136,7 @@ class _Collector:
             return None
         try:
             doc = load_yaml(path, cache_folder() / "yaml")
+            self._refuse_bidi_controls(doc)
             if self.translator is not None:
                 self.translator.yaml(self.rel(path), doc.data)
                 doc.digest = f"{doc.digest}:{self.translator.digest}" if doc.digest else ""  # what its checks are keyed on
@@ -135,7 +158,11 @@ def load_content(root: Path | None = None, *, notebooks: bool = True, language: 
     from ..catalogs import translator
 
     root = find_root(root) if root is None or not (Path(root) / MANIFEST).is_file() else Path(root).resolve()
+    problem = _language_error(root, language)
+    if problem is not None:
+        return Content(root=root), [problem]
     check = _Collector(root, translator(root, language))
+    check.errors += check.translator.problems if check.translator is not None else []
     content = Content(root=root)
     _load_manifest(check, content)
     content.language = language or content.language
@@ -163,6 +190,9 @@ def load_valid_content(root: Path | None = None, *, notebooks: bool = True, lang
     from .cache import read_cached, write_cached
 
     root = find_root(root) if root is None or not (Path(root) / MANIFEST).is_file() else Path(root).resolve()
+    problem = _language_error(root, language)
+    if problem is not None:  # before any work: a path as a language would walk the disk
+        raise InvalidContent([problem])
     inputs = [root / MANIFEST, *sorted((root / "data").rglob("*")), *sorted((root / "sessions").glob("*.ipynb")),
               *sorted(Path(__file__).parent.rglob("*.py")), *sorted(Path(__file__).parent.rglob("*.json"))]
     from ..catalogs import translator
@@ -182,6 +212,13 @@ def load_valid_content(root: Path | None = None, *, notebooks: bool = True, lang
         raise InvalidContent(errors)
     write_cached(root, notebooks, digest.hexdigest(), content, language)
     return content
+
+
+def _language_error(root: Path, language: str | None) -> ContentError | None:
+    from ..catalogs import language_problem
+
+    problem = language_problem(root, language)
+    return ContentError(f"language {language!r}", None, "", problem) if problem else None
 
 
 def _resolve_sources(check: _Collector, content: Content, path: Path, line: int | None, key: str, ids: Iterable[str]) -> None:
@@ -255,6 +292,7 @@ def _load_scripts(check: _Collector, content: Content) -> None:
     doc = check.load(content.root / "data" / "scripts.yaml")
     if doc is None or not check.schema(doc, "scripts"):
         return
+    check.scripts_read = True
     for index, entry in enumerate(doc.data):
         if entry["id"] in content.scripts:
             check.add_at(doc, (index, "id"), f"duplicate script id {entry['id']!r}")
@@ -403,7 +441,7 @@ def _load_scenarios(check: _Collector, content: Content) -> None:
             elif not node.get("choices"):
                 check.add_at(doc, at, f"node {node_id!r} has no choices and is not an ending (add choices or ending + debrief)")
             for script_id in node.get("scripts", []):
-                if script_id not in content.scripts:
+                if check.unknown_script(content, script_id):
                     check.add_at(doc, (*at, "scripts"), f"node {node_id!r}: script id {script_id!r} is not in data/scripts.yaml")
             for index, choice in enumerate(node.get("choices", [])):
                 if choice["next"] not in nodes:
@@ -434,7 +472,7 @@ def _load_pocket_card(check: _Collector, content: Content) -> None:
     if doc is None or not check.schema(doc, "pocket_card"):
         return
     for index, script_id in enumerate(doc.data["scripts"]):
-        if script_id not in content.scripts:
+        if check.unknown_script(content, script_id):
             check.add_at(doc, ("scripts", index), f"script id {script_id!r} is not in data/scripts.yaml")
     content.pocket_card = PocketCard(
         title=doc.data["title"], scripts=tuple(doc.data["scripts"]), after=tuple(doc.data["after"]),
@@ -542,7 +580,7 @@ def _check_notebook(check: _Collector, content: Content, session: Session) -> No
                         check.add(path, None, key, f"no quiz bank for session {kwargs['session']!r}")
                 elif name == "script":
                     for script_id in args:
-                        if script_id not in content.scripts:
+                        if check.unknown_script(content, script_id):
                             check.add(path, None, key, f"script id {script_id!r} is not in data/scripts.yaml")
                 elif name == "scenario":
                     for scenario_id in args:

@@ -1,4 +1,5 @@
-"""Answer options as rows that wrap: a bare radio or checkbox beside an HTML label.
+"""Answer options as rows that wrap: a bare radio or checkbox beside an HTML label; a tap anywhere
+on the row (the text included) chooses it, and the control is 24x24 px.
 
 ipywidgets' RadioButtons give every option a fixed-height row (long labels overlap the next
 one) and Checkbox(description=...) cuts long labels off with "…". Here the label is an HTML
@@ -17,8 +18,17 @@ from traitlets import Bool, observe
 # Inline so the row reads the same in JupyterLab, Voilà and classic Notebook with no extra CSS.
 # Widget HTML keeps a one-line 28 px line height; sentences read better closer together. A
 # <style> inside widget HTML applies in JupyterLab and Voilà alike.
+# A phone needs targets of 24x24 CSS px at least (WCAG 2.2, 2.5.8) and the option's text to
+# select it: the control's own <label> reaches over the whole row with a ::after (the control's
+# widget, a positioned Lumino node, is made static so the row is what the ::after fills).
 LIVE_STYLE = ("<style>.dpskit-quiz-live .widget-html-content,.dpskit-scenario-live .widget-html-content,"
-              ".dpskit-poll-live .widget-html-content{line-height:1.45;white-space:normal}</style>")
+              ".dpskit-poll-live .widget-html-content{line-height:1.45;white-space:normal}"
+              ".dpskit-quiz-live .dpskit-choice{position:relative;min-height:28px}"
+              ".dpskit-quiz-live .dpskit-choice>.dpskit-choice-control{position:static;overflow:visible}"
+              ".dpskit-quiz-live .dpskit-choice label::after{content:'';position:absolute;inset:0;z-index:1;cursor:pointer}"
+              ".dpskit-quiz-live .dpskit-choice label{height:auto;min-height:24px;margin:0;display:flex;align-items:center}"
+              ".dpskit-quiz-live .dpskit-choice input[type=radio],.dpskit-quiz-live .dpskit-choice input[type=checkbox]"
+              "{width:24px;height:24px;min-width:24px;margin:0;flex:none}</style>")
 LABEL = ('<div class="dpskit-choice-text" style="white-space:normal;line-height:1.45;'
          'padding:4px 0;overflow-wrap:anywhere">{}</div>')
 
@@ -37,6 +47,7 @@ class Choice(w.HBox):
         else:  # one radio with no label: the HTML beside it is the label
             self.control = w.RadioButtons(options=[("", 0)], value=None, layout=fixed)
             self.control.observe(lambda change: setattr(self, "value", change["new"] is not None), names="value")
+        self.control.add_class("dpskit-choice-control")
         self.label = w.HTML(LABEL.format(html.escape(text)), layout=w.Layout(flex="1 1 0%", min_width="0", width="auto"))
         super().__init__(children=[self.control, self.label],
                          layout=w.Layout(align_items="flex-start", width="100%", max_width="48em"), **kwargs)
