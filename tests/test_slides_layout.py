@@ -228,3 +228,81 @@ def test_subslides_become_slides():
     flat = linear_slides(nb)
     assert [c.metadata.slideshow.slide_type for c in flat.cells] == ["slide", "slide"]
     assert nb.cells[1].metadata.slideshow.slide_type == "subslide", "the author's notebook is left alone"
+
+
+# --------------------------------------------------------------------------- the clicker
+
+
+AT = "(() => { const i = Reveal.getIndices(); return [i.h, i.f === undefined ? -1 : i.f]; })()"
+CHECKED = "(id) => [...document.querySelectorAll(`#${id} input`)].map(i => i.checked)"
+
+
+def test_clicker_keys_drive_the_deck_after_a_mouse_click(context, decks):
+    """A facilitator clicks a quiz option with the mouse, then reaches for the clicker: PageDown,
+    PageUp, Space and the arrows move the deck, "b" and "." black it out, and the choice stays as
+    it was. A keyboard still answers (the option's number, Enter), and a text field keeps its keys."""
+    page = open_deck(context, deck_path(decks, SESSIONS[0]))
+    try:
+        form_id = page.evaluate("""() => { const f = document.querySelector('form.dpskit-quiz[data-type="single"]');
+            const at = Reveal.getIndices(f.closest('section')); Reveal.slide(at.h, 0, -1); return f.id; }""")
+        start = page.evaluate(AT)
+        option = page.locator(f"#{form_id} .dpskit-quiz-option label").first
+
+        def after_click(key: str) -> list:
+            page.evaluate(f"Reveal.slide({start[0]}, 0, {start[1]})")
+            option.click()
+            assert page.evaluate("document.activeElement.type") == "radio", "the click should leave focus on the option"
+            before = page.evaluate(CHECKED, form_id)
+            page.keyboard.press(key)
+            assert page.evaluate(CHECKED, form_id) == before, f"{key} after a click changed the chosen answer"
+            return page.evaluate(AT)
+
+        def with_nothing_focused(key: str) -> list:
+            page.evaluate(f"Reveal.slide({start[0]}, 0, {start[1]}); document.activeElement.blur()")
+            page.keyboard.press(key)
+            return page.evaluate(AT)
+
+        assert after_click("PageDown") == [start[0], 0], "PageDown after a mouse click did not show the answer"
+        assert after_click("PageUp")[0] == start[0] - 1, "PageUp after a mouse click did not go back"
+        for key in ("Space", "ArrowRight", "ArrowLeft", "ArrowDown", "ArrowUp"):
+            wanted = with_nothing_focused(key)
+            assert after_click(key) == wanted, f"{key} after a mouse click should do what it does with nothing focused ({wanted})"
+        for key in ("b", "."):
+            after_click(key)
+            assert page.evaluate("Reveal.isPaused()"), f"{key} after a mouse click did not black out the screen"
+            page.keyboard.press(key)
+            assert not page.evaluate("Reveal.isPaused()"), f"{key} again did not bring the slide back"
+
+        page.evaluate(f"Reveal.slide({start[0]}, 0, {start[1]})")
+        page.locator(f"#{form_id} input").first.focus()
+        page.keyboard.press("2")
+        assert page.evaluate(CHECKED, form_id)[:2] == [False, True], "the number 2 should choose the second option"
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        assert page.evaluate(f"document.getElementById('{form_id}').matches('.dpskit-right, .dpskit-wrong')"), "Enter on Check did not check"
+        assert page.evaluate(AT) == start, "answering by keyboard moved the deck"
+        page.keyboard.press("PageDown")
+        assert page.evaluate(AT) == [start[0], 0], "after Check the clicker should show the answer"
+
+        page.evaluate("""() => { const input = document.createElement('input'); input.type = 'text'; input.id = 'typed';
+            Reveal.getCurrentSlide().appendChild(input); input.focus(); }""")
+        page.keyboard.type("b. ")
+        assert page.evaluate("document.getElementById('typed').value") == "b. " and not page.evaluate("Reveal.isPaused()")
+        assert page.evaluate(AT) == [start[0], 0], "keys typed into a text field moved the deck"
+    finally:
+        page.close()
+
+
+def test_clicker_keys_drive_the_deck_after_a_role_play_choice(context, decks):
+    deck = next(deck_path(decks, s) for s in SESSIONS if "data-scenario=" in deck_path(decks, s).read_text(encoding="utf-8"))
+    page = open_deck(context, deck)
+    try:
+        h = page.evaluate("""() => { const box = document.querySelector('.dpskit-scenario[data-scenario]');
+            const at = Reveal.getIndices(box.closest('section')); Reveal.slide(at.h, 0, -1); return at.h; }""")
+        page.locator(".present .dpskit-scenario-choice").first.click()
+        page.keyboard.press("PageDown")
+        assert page.evaluate(AT) != [h, -1], "PageDown after a role-play choice did not move the deck"
+        page.keyboard.press("PageUp")
+        assert page.evaluate(AT) == [h, -1], "PageUp did not come back to the role-play"
+    finally:
+        page.close()
