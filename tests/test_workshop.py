@@ -44,11 +44,92 @@ def test_agenda_has_clock_times_totals_and_breaks(mini_root):
 
 
 def test_running_over_is_a_warning_not_a_crash(mini_root):
-    edit(mini_root, 'end: "10:45"', 'end: "10:30"')
+    edit(mini_root, 'end: "11:00"', 'end: "10:30"')
     plan, _ = load(mini_root)
     summary = summarize_agenda(agenda(plan, load_valid_content(mini_root)), plan)
     [warning] = agenda_warnings(summary, plan)
     assert "runs 10 minutes over" in warning and "ends at 10:40" in warning
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def real_content():
+    return load_valid_content(REPO)
+
+
+def plan_of(text: str, tmp_path: Path, content):
+    path = tmp_path / "workshop.yml"
+    path.write_text(text, encoding="utf-8")
+    plan, _ = load_workshop(path, content)
+    frame = agenda(plan, content)
+    return plan, frame, summarize_agenda(frame, plan)
+
+
+# The default day as it was: 10:00-14:54 in a 10:00-15:00 slot, a 10-minute break, a 15-minute
+# "snack" at 13:12, no lunch, each session welcoming the room again.
+OLD_DAY = """title: Old default
+date: 2026-12-05
+start: "10:00"
+end: "15:00"
+venue_closes: "14:45"
+sessions: [01-why-we-are-here, 02-your-rights, 03-when-agents-knock]
+breaks:
+  - {after: 01-why-we-are-here, minutes: 10}
+  - {after: 02-your-rights, minutes: 15, title: Snack break}
+"""
+
+
+def test_a_day_a_room_cannot_keep_is_warned(tmp_path, real_content):
+    plan, frame, summary = plan_of(OLD_DAY, tmp_path, real_content)
+    assert (summary.total, summary.ends, summary.slack) == (288, "14:48", 12), "294 minutes less the second and third welcomes"
+    warnings = agenda_warnings(summary, plan)
+    assert len(warnings) == 3, warnings
+    assert "Only 12 minutes of slack" in warnings[0]
+    assert "288 minutes pass without a meal break" in warnings[1]
+    assert "ends at 15:00, after the venue closes (14:45)" in warnings[2]
+    welcomes = frame[frame["part"].str.startswith("Welcome")]
+    assert welcomes["minutes"].tolist() == [10, 4, 3], "with no day opening, only the first session welcomes the room in full"
+
+
+def test_the_example_workshops_are_days_a_room_can_keep(real_content):
+    for name in ("workshop.yml", "workshop.es.yml"):
+        plan, warnings = load_workshop(REPO / name, real_content)
+        frame = agenda(plan, real_content)
+        summary = summarize_agenda(frame, plan)
+        assert agenda_warnings(summary, plan) == [], name
+        assert summary.slack >= 15 and summary.longest_without_meal <= 180
+        kinds = frame["kind"].tolist()
+        assert kinds[:2] == ["arrival", "opening"] and kinds[-1] == "closing", f"{name}: {kinds}"
+        lunch = frame[frame["kind"] == "meal"].iloc[0]
+        assert lunch["minutes"] >= 30 and "11:30" <= lunch["start"] <= "13:00", f"{name}: lunch at {lunch['start']}"
+        firsts = frame[frame["session_id"] != ""].groupby("session_id", sort=False).head(1)["minutes"].tolist()
+        assert firsts == [6, 4, 3], f"{name}: one welcome a day (the opening), each session's own welcome skipped: {firsts}"
+
+
+def test_day_items_go_before_or_after_any_session(tmp_path, real_content):
+    text = OLD_DAY.replace('end: "15:00"', 'end: "17:00"').replace('venue_closes: "14:45"', 'venue_closes: "17:30"') + \
+        "  - {before: 02-your-rights, minutes: 40, kind: meal}\n  - {before: 01-why-we-are-here, minutes: 20, kind: arrival}\n"
+    plan, frame, summary = plan_of(text, tmp_path, real_content)
+    assert frame.iloc[0][["start", "part", "kind"]].tolist() == ["10:00", "Arrival and sign-in", "arrival"]
+    lunch = frame[frame["kind"] == "meal"].iloc[0]
+    assert frame.iloc[lunch.name + 1]["session_id"] == "02-your-rights" and frame.iloc[lunch.name - 1]["kind"] == "break"
+    assert summary.breaks == 65 and summary.day == 20
+    [warning] = agenda_warnings(summary, plan)
+    assert warning.startswith("183 minutes pass without a meal break"), "lunch, then 02, the snack break and 03 without food"
+    both = OLD_DAY + "  - {after: 01-why-we-are-here, before: 02-your-rights, minutes: 5}\n"
+    with pytest.raises(InvalidContent) as info:
+        plan_of(both, tmp_path, real_content)
+    assert "[breaks[2]] say where this item goes with one of after: or before:" in str(info.value.errors[0])
+
+
+def test_a_plan_that_ends_early_says_so(tmp_path, real_content):
+    from dpskit.workshop import ends_early
+
+    text = OLD_DAY.replace('end: "15:00"', 'end: "15:32"').replace('venue_closes: "14:45"', 'venue_closes: "16:00"')
+    plan, frame, summary = plan_of(text, tmp_path, real_content)
+    assert ends_early(summary) == 44, "15:32 - 14:48"
 
 
 @pytest.mark.parametrize("old, new, expected", [

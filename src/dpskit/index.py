@@ -74,7 +74,7 @@ def render_index(content: Content, sessions, files, *, pages=None, participant: 
     } for session in sessions]
     summary = contact_labels = None
     if plan is not None:
-        from .workshop import CONTACT_LABELS, summarize_agenda
+        from .workshop import CONTACT_LABELS, ends_early, summarize_agenda
 
         summary, contact_labels = summarize_agenda(frame, plan), CONTACT_LABELS
     from .exporters.context import agenda_word
@@ -82,6 +82,7 @@ def render_index(content: Content, sessions, files, *, pages=None, participant: 
     return environment().get_template("index.html.j2").render(
         content=content, language=language(), agenda_word=agenda_word, entries=entries, shared=shared_links(files, pages, participant), participant=participant,
         plan=plan, agenda=[] if frame is None else frame.to_dict("records"), summary=summary,
+        ends_early=ends_early(summary) if summary else 0,
         contact_labels=contact_labels or {}, warnings=list(warnings), plan_rows=list(plan_rows),
         participants=plan.participants if plan else None, participant_pack=participant_pack,
         before=BEFORE_THE_DAY if BEFORE_THE_DAY in files else None,
