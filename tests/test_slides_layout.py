@@ -155,6 +155,29 @@ def test_text_reads_from_the_back(context, decks, report, session_id):
     assert sizes["footer"] >= 14 and footer_1080 >= 1.4 * sizes["footer"], f"the footer must scale with the screen: {sizes}, {footer_1080}"
 
 
+SCRIPT_SLIDES = """() => [...document.querySelectorAll('.reveal .dpskit-script')].map(f => {
+  const at = Reveal.getIndices(f.closest('.slides > section')); Reveal.slide(at.h, 0);
+  const shown = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const sources = [...document.querySelectorAll('.reveal .dpskit-sources-slide li')].map(li => li.textContent);
+  return {say: shown(f.querySelector('.dpskit-script-say')), cited: shown(f.querySelector('.dpskit-cited')),
+          titles: [...f.querySelectorAll('.dpskit-cited a')].map(a => a.textContent),
+          listed: [...f.querySelectorAll('.dpskit-cited a')].every(a => sources.some(t => t.startsWith(a.textContent)))}; })"""
+
+
+@pytest.mark.parametrize("session_id", SESSIONS)
+def test_a_script_slide_is_the_sentence_alone(context, decks, session_id):
+    """The sentence the room says together stands alone: no lines of case citations under it; its
+    sources are on the deck's Sources slide."""
+    page = open_deck(context, deck_path(decks, session_id))
+    try:
+        scripts = page.evaluate(SCRIPT_SLIDES)
+    finally:
+        page.close()
+    for script in scripts:
+        assert script["say"] and not script["cited"], f"{session_id}: citations under a script: {script['titles']}"
+        assert script["listed"], f"{session_id}: a script's sources are missing from the Sources slide: {script['titles']}"
+
+
 # --------------------------------------------------------------------------- keyboard
 
 
