@@ -251,3 +251,44 @@ def test_cli_check_validates_a_workshop(mini_root):
     edit(mini_root, "sessions: [01-mini]", "sessions: [01-mini, 09-nope]")
     bad = CliRunner().invoke(cli, ["--root", str(mini_root), "check", "--workshop", str(mini_root / "workshop.yml")])
     assert bad.exit_code == 1 and "workshop.yml:8: [sessions[1]] unknown session id '09-nope'" in bad.output
+
+
+def test_the_pack_has_a_run_sheet_for_facilitators_only(pack):
+    out = pack.out
+    sheet = BeautifulSoup((out / "run-sheet.html").read_text(), "html.parser")
+    times = [td.get_text() for td in sheet.select("td.dpskit-run-time")]
+    assert times[:3] == ["10:00", "10:00", "10:10"] and times[-1] == "10:30–10:40", times
+    assert len(pdf_pages(out / "run-sheet.pdf")) == 1
+    index = BeautifulSoup((out / "index.html").read_text(), "html.parser")
+    assert index.select_one('a[href="run-sheet.html"]') and index.select_one('a[href="run-sheet.pdf"]')
+    assert not any(p.name.startswith("run-sheet") for p in pack.participant.rglob("*")), "the run sheet is the facilitators'"
+
+
+@pytest.mark.parametrize("name, language", [("workshop.yml", "en"), ("workshop.es.yml", "es")])
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_the_run_sheet_is_one_page(tmp_path, name, language, paper):
+    """The example day on one page, in English and Spanish, Letter and A4: clock times, what happens,
+    who leads, materials, the quiz and role-play of each part, and where the care notes apply."""
+    require_tool("pdftoppm", "poppler-utils")
+    from dpskit.before import render_run_sheet
+    from dpskit.i18n import using
+    from dpskit.pdf import PdfJob, render_pdf
+
+    with using(language):
+        content = load_valid_content(REPO, language=None if language == "en" else language)
+        plan, _ = load_workshop(REPO / name, content)
+        frame = agenda(plan, content)
+        html = render_run_sheet(content, plan, frame, paper)
+        pdf = render_pdf(PdfJob(html, tmp_path / "run-sheet.pdf", paper=paper, with_page_numbers=False, margins=False))
+    pages = pdf_pages(pdf)
+    assert len(pages) == 1, f"{name} {paper}: the run sheet takes {len(pages)} pages"
+    text = " ".join(pdf_text(pdf).split())
+    for start, part in frame[["start", "part"]].itertuples(index=False):
+        assert start in text and " ".join(part.split())[:25] in text, f"{start} {part} missing from the run sheet"
+    soup = BeautifulSoup(html, "html.parser")
+    assert len(soup.select(".dpskit-run-blank")) == 3, "a line for who leads each session"
+    assert sum("Quiz" in td.get_text() or "Cuestionario" in td.get_text() for td in soup.select("td")) >= 3
+    assert len([td for td in soup.select("td.dpskit-run-care") if td.get_text().strip()]) >= 6
+    artifacts = REPO / "build" / "test-artifacts" / "pdf"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(artifacts / f"run-sheet-{language}-{paper}")], check=True)

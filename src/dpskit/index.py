@@ -52,6 +52,7 @@ def shared_links(files: set[str], pages: dict[str, int], participant: bool) -> l
             _link(DEFENSE_PLAN + ".html", _("Chapter defense plan to fill in together (session 8)"), files, pages, DEFENSE_PLAN + ".pdf")]
     if not participant:
         rows += [
+            _link("run-sheet.html", _("Run sheet: the day on one page, for the facilitators' table"), files, pages, "run-sheet.pdf"),
             _link(ANSWER_KEY + ".html", _("Answer key for every question"), files, pages, ANSWER_KEY + ".pdf"),
             _link("materials/scenario-cards.html", _("Scenario cards for the role-plays"), files, pages, "materials/scenario-cards.pdf"),
             _link("materials/sample-warrants.html", _("SAMPLE warrants: judicial and ICE administrative"), files, pages, "materials/sample-warrants.pdf"),

@@ -44,6 +44,7 @@ class Workshop:
     breaks: list[dict[str, Any]] = field(default_factory=list)
     contacts: dict[str, str] = field(default_factory=dict)
     room: dict[str, int] = field(default_factory=dict)  # dpskit room: max_kernels, idle_minutes
+    leads: dict[str, str] = field(default_factory=dict)  # session id or day-item kind -> who leads it (the run sheet)
     source: Path | None = None
 
     @property
@@ -98,6 +99,9 @@ def load_workshop(path: Path, content: Content) -> tuple[Workshop, list[str]]:
             check.add_at(doc, ("breaks", index), "say where this item goes with one of after: or before: a session id")
         elif pause[places[0]] not in data["sessions"]:
             check.add_at(doc, ("breaks", index, places[0]), f"{pause.get('kind', 'break')} {places[0]} {pause[places[0]]!r}, which is not one of this workshop's sessions")
+    for who in data.get("leads", {}):
+        if who not in data["sessions"] and who not in DAY_ITEMS:
+            check.add_at(doc, ("leads", who), f"leads {who!r}: name one of this workshop's sessions or a day item ({', '.join(DAY_ITEMS)})")
     _check_language(check, doc, data)
     for key in ("end", "venue_closes"):
         if data.get(key) and data[key] <= data["start"]:
