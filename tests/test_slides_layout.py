@@ -329,3 +329,35 @@ def test_clicker_keys_drive_the_deck_after_a_role_play_choice(context, decks):
         assert page.evaluate(AT) == [h, -1], "PageUp did not come back to the role-play"
     finally:
         page.close()
+
+
+def test_the_timeline_chart_reads_from_the_back(context, decks):
+    """Session 01's chart at 1280x720: its event numbers print at 24 px or more, one column each,
+    and the slide has nothing else competing for the room's eyes."""
+    from dpskit.notebook import TIMELINE_DPI, TIMELINE_NUMBER_PT
+
+    page = open_deck(context, deck_path(decks, "01-why-we-are-here"))
+    try:
+        chart = page.evaluate("""() => { const img = document.querySelector('.reveal img.dpskit-timeline-chart');
+            const at = Reveal.getIndices(img.closest('.slides > section')); Reveal.slide(at.h, 0);
+            const r = img.getBoundingClientRect();
+            return {shown: r.width, natural: img.naturalWidth, bottom: r.bottom, alt: img.alt}; }""")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "timeline-chart-720p.png"))
+    finally:
+        page.close()
+    number_px = TIMELINE_NUMBER_PT * TIMELINE_DPI / 72 * chart["shown"] / chart["natural"]
+    assert number_px >= 24, f"the chart's numbers print {number_px:.1f} px at 720p: {chart}"
+    assert "each number matches" in chart["alt"]
+
+
+def test_before_the_day_links_the_reader_for_the_timeline_table():
+    from dpskit.before import session_materials
+    from dpskit.content import load_valid_content
+
+    session = load_valid_content(REPO).session("01-why-we-are-here")
+    files = {"handouts/01-why-we-are-here.handout.pdf", "materials/timeline-cards.pdf", "handouts/01-why-we-are-here.takehome.pdf"}
+    links = {row["text"]: row["pdf"] for row in session_materials(session, files)}
+    table = next(text for text in links if "timeline table and the sources" in text)
+    cards = next(text for text in links if text.startswith("Timeline cards"))
+    assert links[table] == "handouts/01-why-we-are-here.handout.pdf" and links[cards] == "materials/timeline-cards.pdf"

@@ -120,6 +120,7 @@ def render_samples(content: Content, kind: str, paper: str = "letter") -> str:
 
 # Words in a session's `materials` -> the file in this pack that provides it.
 PROVIDED_BY = (
+    ("timeline table and the sources", "handouts/{id}.handout"),  # the reader holds the table; the cards come next
     ("timeline", "materials/timeline-cards"),
     ("scenario", "materials/scenario-cards"),
     ("warrant", "materials/sample-warrants"),
