@@ -277,14 +277,27 @@ def assert_wrong_feedback(form, key: dict, wrong: int, what: str) -> None:
 
 
 def assert_right_feedback(form, key: dict, what: str) -> None:
+    """The right options' feedback; on a page also why and the sources (on a deck they come with
+    the answer fragment, the next click, which test_every_slide_and_answer_fragment_is_reachable reads)."""
     shown = feedback_text(form)
     for option in key["options"]:
         if option["correct"]:
             assert squash(option["feedback"]) in shown, f"{what}: a right option's feedback is missing"
-    assert squash(key["explanation"]) in shown, f"{what}: explanation missing after the right answer"
-    for source in key.get("sources", []):
-        assert squash(source["title"]) in shown, f"{what}: source {source['title']!r} missing"
+    if not form.evaluate("f => !!f.closest('.reveal')"):
+        assert squash(key["explanation"]) in shown, f"{what}: explanation missing after the right answer"
+        for source in key.get("sources", []):
+            assert squash(source["title"]) in shown, f"{what}: source {source['title']!r} missing"
     assert form.evaluate("f => f.classList.contains('dpskit-right')")
+
+
+def assert_options_marked(form, key: dict, chosen: set[int], what: str) -> None:
+    """After Check every option is still on screen; the chosen ones carry a right or wrong mark."""
+    rows = form.locator(".dpskit-quiz-option")
+    for i in range(rows.count()):
+        assert rows.nth(i).is_visible(), f"{what}: option {i + 1} hidden after Check"
+        mark = rows.nth(i).evaluate("r => r.classList.contains('dpskit-chosen-right') ? 'right' : r.classList.contains('dpskit-chosen-wrong') ? 'wrong' : ''")
+        wanted = ("right" if key["options"][i]["correct"] else "wrong") if i in chosen else ""
+        assert mark == wanted, f"{what}: option {i + 1} marked {mark!r}, wanted {wanted!r}"
 
 
 ON_SCREEN = """(el) => { const r = el.getBoundingClientRect();
@@ -315,6 +328,7 @@ def quiz_by_mouse(page, form_id: str, key: dict, kind: str) -> None:
     options.nth(wrong).click()
     form.locator(".dpskit-quiz-check").click()
     assert_wrong_feedback(form, key, wrong, what)
+    assert_options_marked(form, key, {wrong}, what)
     form.locator(".dpskit-quiz-retry").click()
     assert feedback_text(form) == "", f"{what}: Try again leaves the old feedback"
     assert not any(options.nth(i).is_checked() for i in range(options.count()))
@@ -326,7 +340,7 @@ def quiz_by_mouse(page, form_id: str, key: dict, kind: str) -> None:
     form.locator(".dpskit-quiz-check").click()
     assert_right_feedback(form, key, what)
     if page.locator(".reveal").count():
-        wait_on_screen(page, f"#{form_id} .dpskit-quiz-explanation", f"{what}: the explanation after Check")
+        wait_on_screen(page, f"#{form_id} .dpskit-quiz-feedback", f"{what}: the feedback after Check")
 
 
 def active(page) -> str:
@@ -338,9 +352,14 @@ def active(page) -> str:
 
 def choose_by_keyboard(page, form, key: dict, kind: str, chosen: set[int]) -> None:
     """Focus the first input, then only keys: Space/arrows for radios, Space/Tab for checkboxes,
-    Tab to the Check button."""
+    Tab to the Check button. On a deck, where Space and arrows belong to the clicker, an option's
+    number chooses it."""
     form.locator("input").first.focus()
-    if kind == "multiple":
+    if form.evaluate("f => !!f.closest('.reveal')"):
+        for i in sorted(chosen):
+            page.keyboard.press(str(i + 1))
+        page.keyboard.press("Tab")
+    elif kind == "multiple":
         for i in range(len(key["options"])):
             if i in chosen:
                 page.keyboard.press("Space")
@@ -371,7 +390,7 @@ def quiz_by_keyboard(page, form_id: str, key: dict, kind: str) -> None:
     if kind != "multiple":
         right = {min(right)}
     choose_by_keyboard(page, form, key, kind, right)
-    page.keyboard.press("Space")
+    page.keyboard.press("Enter" if slide_before else "Space")  # on a deck Space is the clicker's "next"
     assert_right_feedback(form, key, what)
     slide_after = page.evaluate("window.Reveal ? JSON.stringify(Reveal.getIndices()) : ''")
     assert slide_after == slide_before, f"{what}: answering by keyboard moved the deck {slide_before} -> {slide_after}"
@@ -479,10 +498,8 @@ def test_every_slide_and_answer_fragment_is_reachable(browser, repo_build, relat
         assert sorted(filled) == sorted(expected), "an answer fragment was never shown"
         for form_id, key in keys.items():
             assert squash(key["explanation"]) in filled[form_id], f"{form_id}: the answer fragment did not fill in"
-            labels = page.eval_on_selector_all(f"#{form_id} label", "ls => ls.map(l => l.textContent)")
-            for label, option in zip(labels, key["options"]):
-                if option["correct"]:
-                    assert squash(label) in filled[form_id], f"{form_id}: the answer fragment does not name {label!r}"
+            marked = page.eval_on_selector_all(f"#{form_id} .dpskit-quiz-option", "rs => rs.map(r => !!r.querySelector('.dpskit-answer-mark') && getComputedStyle(r.querySelector('.dpskit-answer-mark')).display !== 'none')")
+            assert marked == [bool(o["correct"]) for o in key["options"]], f"{form_id}: the answer marks {marked}, not the right options"
         assert_clean(log, "file", relative)
     finally:
         page.close()

@@ -53,6 +53,19 @@ def test_citations_are_numbered_in_order_and_outputs_add_their_sources():
     assert [(e["number"], e["source"].id) for e in res["dpskit"]["cited"]] == [(1, "b-law"), (2, "a-case"), (None, "c-page")]
 
 
+def test_dollar_signs_never_start_math():
+    """Guide 08 printed a raw markdown link: "$75 million" paired with the `$` in a cited source's title."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    res = resources()
+    res["dpskit"]["sources"] = {**SOURCES, "b-law": Source(**{**vars(SOURCES["b-law"]), "title": "Funds raised $75 million"})}
+    nb = new_notebook(cells=[new_markdown_cell("About 70 funds raised roughly $75 million [@b-law], and \\$5 stays $5.")])
+    nb, _ = CitationPreprocessor().preprocess(nb, res)
+    html_out = markdown2html_mistune(nb.cells[0].source)
+    assert "[\\[" not in html_out and "](#" not in html_out, html_out
+    assert 'roughly $75 million <a href="#source-b-law" title="Funds raised $75 million">[1]</a>, and $5 stays $5.' in html_out, html_out
+
+
 def test_citations_without_links_for_slides_and_a_sources_cell_for_notebooks():
     nb = new_notebook(cells=[new_markdown_cell("Claim [@a-case].")])
     nb, _ = CitationPreprocessor(link=False, append_sources_cell=True).preprocess(nb, resources())

@@ -155,6 +155,29 @@ def test_text_reads_from_the_back(context, decks, report, session_id):
     assert sizes["footer"] >= 14 and footer_1080 >= 1.4 * sizes["footer"], f"the footer must scale with the screen: {sizes}, {footer_1080}"
 
 
+SCRIPT_SLIDES = """() => [...document.querySelectorAll('.reveal .dpskit-script')].map(f => {
+  const at = Reveal.getIndices(f.closest('.slides > section')); Reveal.slide(at.h, 0);
+  const shown = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const sources = [...document.querySelectorAll('.reveal .dpskit-sources-slide li')].map(li => li.textContent);
+  return {say: shown(f.querySelector('.dpskit-script-say')), cited: shown(f.querySelector('.dpskit-cited')),
+          titles: [...f.querySelectorAll('.dpskit-cited a')].map(a => a.textContent),
+          listed: [...f.querySelectorAll('.dpskit-cited a')].every(a => sources.some(t => t.startsWith(a.textContent)))}; })"""
+
+
+@pytest.mark.parametrize("session_id", SESSIONS)
+def test_a_script_slide_is_the_sentence_alone(context, decks, session_id):
+    """The sentence the room says together stands alone: no lines of case citations under it; its
+    sources are on the deck's Sources slide."""
+    page = open_deck(context, deck_path(decks, session_id))
+    try:
+        scripts = page.evaluate(SCRIPT_SLIDES)
+    finally:
+        page.close()
+    for script in scripts:
+        assert script["say"] and not script["cited"], f"{session_id}: citations under a script: {script['titles']}"
+        assert script["listed"], f"{session_id}: a script's sources are missing from the Sources slide: {script['titles']}"
+
+
 # --------------------------------------------------------------------------- keyboard
 
 
@@ -228,3 +251,113 @@ def test_subslides_become_slides():
     flat = linear_slides(nb)
     assert [c.metadata.slideshow.slide_type for c in flat.cells] == ["slide", "slide"]
     assert nb.cells[1].metadata.slideshow.slide_type == "subslide", "the author's notebook is left alone"
+
+
+# --------------------------------------------------------------------------- the clicker
+
+
+AT = "(() => { const i = Reveal.getIndices(); return [i.h, i.f === undefined ? -1 : i.f]; })()"
+CHECKED = "(id) => [...document.querySelectorAll(`#${id} input`)].map(i => i.checked)"
+
+
+def test_clicker_keys_drive_the_deck_after_a_mouse_click(context, decks):
+    """A facilitator clicks a quiz option with the mouse, then reaches for the clicker: PageDown,
+    PageUp, Space and the arrows move the deck, "b" and "." black it out, and the choice stays as
+    it was. A keyboard still answers (the option's number, Enter), and a text field keeps its keys."""
+    page = open_deck(context, deck_path(decks, SESSIONS[0]))
+    try:
+        form_id = page.evaluate("""() => { const f = document.querySelector('form.dpskit-quiz[data-type="single"]');
+            const at = Reveal.getIndices(f.closest('section')); Reveal.slide(at.h, 0, -1); return f.id; }""")
+        start = page.evaluate(AT)
+        option = page.locator(f"#{form_id} .dpskit-quiz-option label").first
+
+        def after_click(key: str) -> list:
+            page.evaluate(f"Reveal.slide({start[0]}, 0, {start[1]})")
+            option.click()
+            assert page.evaluate("document.activeElement.type") == "radio", "the click should leave focus on the option"
+            before = page.evaluate(CHECKED, form_id)
+            page.keyboard.press(key)
+            assert page.evaluate(CHECKED, form_id) == before, f"{key} after a click changed the chosen answer"
+            return page.evaluate(AT)
+
+        def with_nothing_focused(key: str) -> list:
+            page.evaluate(f"Reveal.slide({start[0]}, 0, {start[1]}); document.activeElement.blur()")
+            page.keyboard.press(key)
+            return page.evaluate(AT)
+
+        assert after_click("PageDown") == [start[0], 0], "PageDown after a mouse click did not show the answer"
+        assert after_click("PageUp")[0] == start[0] - 1, "PageUp after a mouse click did not go back"
+        for key in ("Space", "ArrowRight", "ArrowLeft", "ArrowDown", "ArrowUp"):
+            wanted = with_nothing_focused(key)
+            assert after_click(key) == wanted, f"{key} after a mouse click should do what it does with nothing focused ({wanted})"
+        for key in ("b", "."):
+            after_click(key)
+            assert page.evaluate("Reveal.isPaused()"), f"{key} after a mouse click did not black out the screen"
+            page.keyboard.press(key)
+            assert not page.evaluate("Reveal.isPaused()"), f"{key} again did not bring the slide back"
+
+        page.evaluate(f"Reveal.slide({start[0]}, 0, {start[1]})")
+        page.locator(f"#{form_id} input").first.focus()
+        page.keyboard.press("2")
+        assert page.evaluate(CHECKED, form_id)[:2] == [False, True], "the number 2 should choose the second option"
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        assert page.evaluate(f"document.getElementById('{form_id}').matches('.dpskit-right, .dpskit-wrong')"), "Enter on Check did not check"
+        assert page.evaluate(AT) == start, "answering by keyboard moved the deck"
+        page.keyboard.press("PageDown")
+        assert page.evaluate(AT) == [start[0], 0], "after Check the clicker should show the answer"
+
+        page.evaluate("""() => { const input = document.createElement('input'); input.type = 'text'; input.id = 'typed';
+            Reveal.getCurrentSlide().appendChild(input); input.focus(); }""")
+        page.keyboard.type("b. ")
+        assert page.evaluate("document.getElementById('typed').value") == "b. " and not page.evaluate("Reveal.isPaused()")
+        assert page.evaluate(AT) == [start[0], 0], "keys typed into a text field moved the deck"
+    finally:
+        page.close()
+
+
+def test_clicker_keys_drive_the_deck_after_a_role_play_choice(context, decks):
+    deck = next(deck_path(decks, s) for s in SESSIONS if "data-scenario=" in deck_path(decks, s).read_text(encoding="utf-8"))
+    page = open_deck(context, deck)
+    try:
+        h = page.evaluate("""() => { const box = document.querySelector('.dpskit-scenario[data-scenario]');
+            const at = Reveal.getIndices(box.closest('section')); Reveal.slide(at.h, 0, -1); return at.h; }""")
+        page.locator(".present .dpskit-scenario-choice").first.click()
+        page.keyboard.press("PageDown")
+        assert page.evaluate(AT) != [h, -1], "PageDown after a role-play choice did not move the deck"
+        page.keyboard.press("PageUp")
+        assert page.evaluate(AT) == [h, -1], "PageUp did not come back to the role-play"
+    finally:
+        page.close()
+
+
+def test_the_timeline_chart_reads_from_the_back(context, decks):
+    """Session 01's chart at 1280x720: its event numbers print at 24 px or more, one column each,
+    and the slide has nothing else competing for the room's eyes."""
+    from dpskit.notebook import TIMELINE_DPI, TIMELINE_NUMBER_PT
+
+    page = open_deck(context, deck_path(decks, "01-why-we-are-here"))
+    try:
+        chart = page.evaluate("""() => { const img = document.querySelector('.reveal img.dpskit-timeline-chart');
+            const at = Reveal.getIndices(img.closest('.slides > section')); Reveal.slide(at.h, 0);
+            const r = img.getBoundingClientRect();
+            return {shown: r.width, natural: img.naturalWidth, bottom: r.bottom, alt: img.alt}; }""")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "timeline-chart-720p.png"))
+    finally:
+        page.close()
+    number_px = TIMELINE_NUMBER_PT * TIMELINE_DPI / 72 * chart["shown"] / chart["natural"]
+    assert number_px >= 24, f"the chart's numbers print {number_px:.1f} px at 720p: {chart}"
+    assert "each number matches" in chart["alt"]
+
+
+def test_before_the_day_links_the_reader_for_the_timeline_table():
+    from dpskit.before import session_materials
+    from dpskit.content import load_valid_content
+
+    session = load_valid_content(REPO).session("01-why-we-are-here")
+    files = {"handouts/01-why-we-are-here.handout.pdf", "materials/timeline-cards.pdf", "handouts/01-why-we-are-here.takehome.pdf"}
+    links = {row["text"]: row["pdf"] for row in session_materials(session, files)}
+    table = next(text for text in links if "timeline table and the sources" in text)
+    cards = next(text for text in links if text.startswith("Timeline cards"))
+    assert links[table] == "handouts/01-why-we-are-here.handout.pdf" and links[cards] == "materials/timeline-cards.pdf"

@@ -44,11 +44,92 @@ def test_agenda_has_clock_times_totals_and_breaks(mini_root):
 
 
 def test_running_over_is_a_warning_not_a_crash(mini_root):
-    edit(mini_root, 'end: "10:45"', 'end: "10:30"')
+    edit(mini_root, 'end: "11:00"', 'end: "10:30"')
     plan, _ = load(mini_root)
     summary = summarize_agenda(agenda(plan, load_valid_content(mini_root)), plan)
     [warning] = agenda_warnings(summary, plan)
     assert "runs 10 minutes over" in warning and "ends at 10:40" in warning
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def real_content():
+    return load_valid_content(REPO)
+
+
+def plan_of(text: str, tmp_path: Path, content):
+    path = tmp_path / "workshop.yml"
+    path.write_text(text, encoding="utf-8")
+    plan, _ = load_workshop(path, content)
+    frame = agenda(plan, content)
+    return plan, frame, summarize_agenda(frame, plan)
+
+
+# The default day as it was: 10:00-14:54 in a 10:00-15:00 slot, a 10-minute break, a 15-minute
+# "snack" at 13:12, no lunch, each session welcoming the room again.
+OLD_DAY = """title: Old default
+date: 2026-12-05
+start: "10:00"
+end: "15:00"
+venue_closes: "14:45"
+sessions: [01-why-we-are-here, 02-your-rights, 03-when-agents-knock]
+breaks:
+  - {after: 01-why-we-are-here, minutes: 10}
+  - {after: 02-your-rights, minutes: 15, title: Snack break}
+"""
+
+
+def test_a_day_a_room_cannot_keep_is_warned(tmp_path, real_content):
+    plan, frame, summary = plan_of(OLD_DAY, tmp_path, real_content)
+    assert (summary.total, summary.ends, summary.slack) == (288, "14:48", 12), "294 minutes less the second and third welcomes"
+    warnings = agenda_warnings(summary, plan)
+    assert len(warnings) == 3, warnings
+    assert "Only 12 minutes of slack" in warnings[0]
+    assert "288 minutes pass without a meal break" in warnings[1]
+    assert "ends at 15:00, after the venue closes (14:45)" in warnings[2]
+    welcomes = frame[frame["part"].str.startswith("Welcome")]
+    assert welcomes["minutes"].tolist() == [10, 4, 3], "with no day opening, only the first session welcomes the room in full"
+
+
+def test_the_example_workshops_are_days_a_room_can_keep(real_content):
+    for name in ("workshop.yml", "workshop.es.yml"):
+        plan, warnings = load_workshop(REPO / name, real_content)
+        frame = agenda(plan, real_content)
+        summary = summarize_agenda(frame, plan)
+        assert agenda_warnings(summary, plan) == [], name
+        assert summary.slack >= 15 and summary.longest_without_meal <= 180
+        kinds = frame["kind"].tolist()
+        assert kinds[:2] == ["arrival", "opening"] and kinds[-1] == "closing", f"{name}: {kinds}"
+        lunch = frame[frame["kind"] == "meal"].iloc[0]
+        assert lunch["minutes"] >= 30 and "11:30" <= lunch["start"] <= "13:00", f"{name}: lunch at {lunch['start']}"
+        firsts = frame[frame["session_id"] != ""].groupby("session_id", sort=False).head(1)["minutes"].tolist()
+        assert firsts == [6, 4, 3], f"{name}: one welcome a day (the opening), each session's own welcome skipped: {firsts}"
+
+
+def test_day_items_go_before_or_after_any_session(tmp_path, real_content):
+    text = OLD_DAY.replace('end: "15:00"', 'end: "17:00"').replace('venue_closes: "14:45"', 'venue_closes: "17:30"') + \
+        "  - {before: 02-your-rights, minutes: 40, kind: meal}\n  - {before: 01-why-we-are-here, minutes: 20, kind: arrival}\n"
+    plan, frame, summary = plan_of(text, tmp_path, real_content)
+    assert frame.iloc[0][["start", "part", "kind"]].tolist() == ["10:00", "Arrival and sign-in", "arrival"]
+    lunch = frame[frame["kind"] == "meal"].iloc[0]
+    assert frame.iloc[lunch.name + 1]["session_id"] == "02-your-rights" and frame.iloc[lunch.name - 1]["kind"] == "break"
+    assert summary.breaks == 65 and summary.day == 20
+    [warning] = agenda_warnings(summary, plan)
+    assert warning.startswith("183 minutes pass without a meal break"), "lunch, then 02, the snack break and 03 without food"
+    both = OLD_DAY + "  - {after: 01-why-we-are-here, before: 02-your-rights, minutes: 5}\n"
+    with pytest.raises(InvalidContent) as info:
+        plan_of(both, tmp_path, real_content)
+    assert "[breaks[2]] say where this item goes with one of after: or before:" in str(info.value.errors[0])
+
+
+def test_a_plan_that_ends_early_says_so(tmp_path, real_content):
+    from dpskit.workshop import ends_early
+
+    text = OLD_DAY.replace('end: "15:00"', 'end: "15:32"').replace('venue_closes: "14:45"', 'venue_closes: "16:00"')
+    plan, frame, summary = plan_of(text, tmp_path, real_content)
+    assert ends_early(summary) == 44, "15:32 - 14:48"
 
 
 @pytest.mark.parametrize("old, new, expected", [
@@ -170,3 +251,44 @@ def test_cli_check_validates_a_workshop(mini_root):
     edit(mini_root, "sessions: [01-mini]", "sessions: [01-mini, 09-nope]")
     bad = CliRunner().invoke(cli, ["--root", str(mini_root), "check", "--workshop", str(mini_root / "workshop.yml")])
     assert bad.exit_code == 1 and "workshop.yml:8: [sessions[1]] unknown session id '09-nope'" in bad.output
+
+
+def test_the_pack_has_a_run_sheet_for_facilitators_only(pack):
+    out = pack.out
+    sheet = BeautifulSoup((out / "run-sheet.html").read_text(), "html.parser")
+    times = [td.get_text() for td in sheet.select("td.dpskit-run-time")]
+    assert times[:3] == ["10:00", "10:00", "10:10"] and times[-1] == "10:30–10:40", times
+    assert len(pdf_pages(out / "run-sheet.pdf")) == 1
+    index = BeautifulSoup((out / "index.html").read_text(), "html.parser")
+    assert index.select_one('a[href="run-sheet.html"]') and index.select_one('a[href="run-sheet.pdf"]')
+    assert not any(p.name.startswith("run-sheet") for p in pack.participant.rglob("*")), "the run sheet is the facilitators'"
+
+
+@pytest.mark.parametrize("name, language", [("workshop.yml", "en"), ("workshop.es.yml", "es")])
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_the_run_sheet_is_one_page(tmp_path, name, language, paper):
+    """The example day on one page, in English and Spanish, Letter and A4: clock times, what happens,
+    who leads, materials, the quiz and role-play of each part, and where the care notes apply."""
+    require_tool("pdftoppm", "poppler-utils")
+    from dpskit.before import render_run_sheet
+    from dpskit.i18n import using
+    from dpskit.pdf import PdfJob, render_pdf
+
+    with using(language):
+        content = load_valid_content(REPO, language=None if language == "en" else language)
+        plan, _ = load_workshop(REPO / name, content)
+        frame = agenda(plan, content)
+        html = render_run_sheet(content, plan, frame, paper)
+        pdf = render_pdf(PdfJob(html, tmp_path / "run-sheet.pdf", paper=paper, with_page_numbers=False, margins=False))
+    pages = pdf_pages(pdf)
+    assert len(pages) == 1, f"{name} {paper}: the run sheet takes {len(pages)} pages"
+    text = " ".join(pdf_text(pdf).split())
+    for start, part in frame[["start", "part"]].itertuples(index=False):
+        assert start in text and " ".join(part.split())[:25] in text, f"{start} {part} missing from the run sheet"
+    soup = BeautifulSoup(html, "html.parser")
+    assert len(soup.select(".dpskit-run-blank")) == 3, "a line for who leads each session"
+    assert sum("Quiz" in td.get_text() or "Cuestionario" in td.get_text() for td in soup.select("td")) >= 3
+    assert len([td for td in soup.select("td.dpskit-run-care") if td.get_text().strip()]) >= 6
+    artifacts = REPO / "build" / "test-artifacts" / "pdf"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(artifacts / f"run-sheet-{language}-{paper}")], check=True)

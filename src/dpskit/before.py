@@ -120,6 +120,7 @@ def render_samples(content: Content, kind: str, paper: str = "letter") -> str:
 
 # Words in a session's `materials` -> the file in this pack that provides it.
 PROVIDED_BY = (
+    ("timeline table and the sources", "handouts/{id}.handout"),  # the reader holds the table; the cards come next
     ("timeline", "materials/timeline-cards"),
     ("scenario", "materials/scenario-cards"),
     ("warrant", "materials/sample-warrants"),
@@ -164,3 +165,46 @@ def render_before_the_day(content: Content, sessions, plan, files, plan_rows, bl
         workshop_file=plan.source.name if plan.source else "workshop.yml",
         page_css=asset("page.css"), build_date=build_date(),
     )
+
+
+RUN_SHEET = "run-sheet"
+# Words in a part's (English) title: the room may relive an encounter here, so the guide's care notes apply.
+CARE_WORDS = ("scenario", "role-play", "practice", "discussion", "circle", "opening", "disclos", "what pressure")
+
+
+def run_sheet_rows(content: Content, plan, frame) -> list[dict]:
+    """The day on one page: each part and day item with its clock time, who leads, what it uses
+    (the session's quiz or role-play) and whether the guide's care notes apply."""
+    from .catalogs import in_english
+
+    english = in_english(content)
+    rows, current = [], None
+    for row in frame.to_dict("records"):
+        if row["session_id"] and row["session_id"] != current:
+            current = row["session_id"]
+            session = content.session(current)
+            rows.append({"kind": "session", "start": row["start"], "what": session.title,
+                         "leads": (plan.leads or {}).get(current, ""), "uses": "; ".join(session.meta.get("materials", []))})
+        if not row["session_id"]:
+            current = None
+            rows.append({"kind": "day", "start": row["start"], "end": row["end"], "what": row["part"],
+                         "leads": (plan.leads or {}).get(row["kind"], ""), "uses": "", "care": False})
+            continue
+        title = english(row["part"]).lower()
+        uses = []
+        if "quiz" in title:
+            uses.append(_("Quiz: {n} questions").format(n=len(content.bank(row["session_id"]))))
+        uses += [_("Role-play: {title}").format(title=s.title) for s in content.scenarios.values()
+                 if s.session == row["session_id"] and ("scenario" in title or "role-play" in title or english(s.title).lower() in title)]
+        rows.append({"kind": "part", "start": row["start"], "end": row["end"], "what": row["part"], "minutes": row["minutes"],
+                     "uses": "; ".join(uses), "care": any(word in title for word in CARE_WORDS), "leads": ""})
+    return rows
+
+
+def render_run_sheet(content: Content, plan, frame, paper: str = "letter") -> str:
+    """One page for the facilitators' table: clock times, what happens, who leads, what it uses, care."""
+    from .workshop import summarize_agenda
+
+    return environment().get_template("run_sheet.html.j2").render(
+        content=content, plan=plan, language=language(), paper=paper, rows=run_sheet_rows(content, plan, frame),
+        summary=summarize_agenda(frame, plan), page_css=asset("page.css"), build_date=build_date())

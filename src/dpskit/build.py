@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 
 import nbformat
 
+from .before import RUN_SHEET
 from .content import Content, load_valid_content
 from .index import BEFORE_THE_DAY
 from .output import (MANIFEST, archive_is_current, check_target, files_of, fingerprint, intact, is_ours, locked, read_manifest,
@@ -251,7 +252,7 @@ def _shared_outputs(content: Content, selected, formats: list[str], pdf: bool, p
     if "guide" in formats:
         rels += ["guide/answer-key.html"] + (["guide/answer-key.pdf"] if pdf else [])
     if plan is not None:
-        rels += ["agenda.csv", BEFORE_THE_DAY]
+        rels += ["agenda.csv", BEFORE_THE_DAY, f"{RUN_SHEET}.html"] + ([f"{RUN_SHEET}.pdf"] if pdf else [])
     return rels
 
 
@@ -377,7 +378,7 @@ def _footer(content: Content, plan) -> str:
 
 def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame, result):
     """Pocket cards, the combined answer key, the printable materials and the agenda CSV."""
-    from .before import render_samples
+    from .before import render_run_sheet, render_samples
     from .cards import render_pocket_card, render_scenario_cards, render_timeline_cards
     from .defense_plan import render_defense_plan
     from .family_plan import render_family_plan
@@ -397,6 +398,8 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
         "worksheets/chapter-defense-plan": lambda: render_defense_plan(content, plan, paper),
         "worksheets/family-preparedness-plan": lambda: render_family_plan(content, plan, paper),
     }
+    if plan is not None:
+        makers[RUN_SHEET] = lambda: render_run_sheet(content, plan, frame, paper)
     jobs = []
     for rel, make in makers.items():
         if f"{rel}.html" not in stale and f"{rel}.pdf" not in stale:
@@ -406,7 +409,7 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
         (staging / f"{rel}.html").write_text(html, encoding="utf-8")
         result.rendered.append(f"{rel}.html")
         if f"{rel}.pdf" in stale:
-            own_layout = not rel.startswith("guide/")  # cards and samples bring their own page layout
+            own_layout = not rel.startswith("guide/")  # cards, samples and the run sheet bring their own page layout
             jobs.append(PdfJob(html, staging / f"{rel}.pdf", paper=paper, footer="" if own_layout else footer,
                                with_page_numbers=not own_layout, margins=not own_layout))
     if frame is not None and "agenda.csv" in stale:

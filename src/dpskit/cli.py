@@ -106,7 +106,8 @@ def check(root: Path | None, workshop: Path | None, source_age: int | None, layo
                   for s in plan.sessions if content.session(s).status == "draft"]
         for warning in warnings + agenda_warnings(summary, plan) + drafts:
             click.secho(f"Warning: {warning}", fg="yellow", err=True)
-        click.echo(f"OK: {workshop.name}: {len(plan.sessions)} sessions, {plan.start}–{summary.ends}, {summary.total} minutes.")
+        count = len(plan.sessions)
+        click.echo(f"OK: {workshop.name}: {count} session{'' if count == 1 else 's'}, {plan.start}–{summary.ends}, {summary.total} minutes.")
     if layout:
         _check_layout(content.root)
     if language is not None and not _report_translation(content.root, language):

@@ -54,6 +54,7 @@ def shared_links(files: set[str], pages: dict[str, int], participant: bool) -> l
                   FAMILY_PLAN + ".pdf")]
     if not participant:
         rows += [
+            _link("run-sheet.html", _("Run sheet: the day on one page, for the facilitators' table"), files, pages, "run-sheet.pdf"),
             _link(ANSWER_KEY + ".html", _("Answer key for every question"), files, pages, ANSWER_KEY + ".pdf"),
             _link("materials/scenario-cards.html", _("Scenario cards for the role-plays"), files, pages, "materials/scenario-cards.pdf"),
             _link("materials/sample-warrants.html", _("SAMPLE warrants: judicial and ICE administrative"), files, pages, "materials/sample-warrants.pdf"),
@@ -76,7 +77,7 @@ def render_index(content: Content, sessions, files, *, pages=None, participant: 
     } for session in sessions]
     summary = contact_labels = None
     if plan is not None:
-        from .workshop import CONTACT_LABELS, summarize_agenda
+        from .workshop import CONTACT_LABELS, ends_early, summarize_agenda
 
         summary, contact_labels = summarize_agenda(frame, plan), CONTACT_LABELS
     from .exporters.context import agenda_word
@@ -84,6 +85,7 @@ def render_index(content: Content, sessions, files, *, pages=None, participant: 
     return environment().get_template("index.html.j2").render(
         content=content, language=language(), agenda_word=agenda_word, entries=entries, shared=shared_links(files, pages, participant), participant=participant,
         plan=plan, agenda=[] if frame is None else frame.to_dict("records"), summary=summary,
+        ends_early=ends_early(summary) if summary else 0,
         contact_labels=contact_labels or {}, warnings=list(warnings), plan_rows=list(plan_rows),
         participants=plan.participants if plan else None, participant_pack=participant_pack,
         before=BEFORE_THE_DAY if BEFORE_THE_DAY in files else None,

@@ -222,37 +222,37 @@ def _partial_date(text: str):
     return pd.Timestamp(year, month, day)
 
 
-def _label_offsets(whens, span, close: float = 0.035) -> list[int]:
-    """Vertical offsets (points) for the numbers over one lane's dots, in date order: events
-    closer than `close` of the whole span alternate above and below, further out each time,
-    so no two numbers print on top of each other."""
-    offsets, level, previous = [], 0, None
-    for when in whens:
-        level = level + 1 if previous is not None and span.total_seconds() and (when - previous) / span < close else 0
-        previous = when
-        step = (level // 2 + 1) * 9
-        offsets.append(step - 2 if level % 2 == 0 else -step)
-    return offsets
+TIMELINE_NUMBER_PT, TIMELINE_DPI = 19, 100
 
 
 def _timeline_png(frame) -> str:
+    """Drawn for a 1280x720 slide seen from the back of a room: events evenly spaced in date order
+    (one column each, the year under it), so no two numbers ever overlap, however close the dates;
+    the lanes' names, in their colors, are the key. The image fills the slide's width at about
+    0.92 px per figure pixel: 19 pt numbers and lane names print 24 px, the years 23 px."""
     from matplotlib.figure import Figure
 
     categories = sorted(frame["category"].unique())
-    fig = Figure(figsize=(10, 0.6 * len(categories) + 1.4), dpi=110)
-    ax = fig.add_subplot()
     colors = ["#3d4f7d", "#b35c00", "#1d5e2d", "#7a2e6b", "#4a4a4a", "#8a3b00"]
-    span = frame["when"].max() - frame["when"].min()
-    for lane, category in enumerate(categories):
-        rows = frame[frame["category"] == category]
-        ax.scatter(rows["when"], [lane] * len(rows), s=90, color=colors[lane % len(colors)], zorder=3)
-        for (number, when), offset in zip(zip(rows.index, rows["when"]), _label_offsets(rows["when"], span)):
-            ax.annotate(str(number), (when, lane), textcoords="offset points", xytext=(0, offset), ha="center",
-                        va="bottom" if offset > 0 else "top", fontsize=8)
-    ax.set_yticks(range(len(categories)), [c.capitalize() for c in categories])
-    ax.set_ylim(-0.7, len(categories) - 0.3)
-    ax.grid(axis="x", color="#dddddd", zorder=0)
-    ax.set_title(_("Surveillance, prosecutions and policy, {first}–{last}").format(first=frame["year"].min(), last=frame["year"].max()))
+    fig = Figure(figsize=(12.4, 5.9), dpi=TIMELINE_DPI)
+    ax = fig.add_subplot()
+    lanes = {category: lane for lane, category in enumerate(categories)}
+    columns = range(len(frame))
+    ax.scatter(columns, [lanes[c] for c in frame["category"]], s=220, zorder=3,
+               color=[colors[lanes[c] % len(colors)] for c in frame["category"]])
+    for column, (number, category) in zip(columns, zip(frame.index, frame["category"])):
+        ax.annotate(str(number), (column, lanes[category]), textcoords="offset points", xytext=(0, 9), ha="center",
+                    va="bottom", fontsize=TIMELINE_NUMBER_PT, fontweight="bold")
+    ax.set_xticks(list(columns), [str(y) for y in frame["year"]], fontsize=18, rotation=90)
+    ax.set_xlim(-0.7, len(frame) - 0.3)
+    ax.set_yticks(range(len(categories)), [c.capitalize() for c in categories], fontsize=19)
+    for label, color in zip(ax.get_yticklabels(), colors):
+        label.set_color(color)
+        label.set_fontweight("bold")
+    ax.set_ylim(-0.6, len(categories) - 0.1)
+    ax.grid(axis="x", color="#e4e4e4", zorder=0)
+    ax.set_title(_("Surveillance, prosecutions and policy, {first}–{last}").format(first=frame["year"].min(), last=frame["year"].max()),
+                 fontsize=18, loc="left")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()

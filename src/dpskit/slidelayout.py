@@ -29,11 +29,14 @@ MEASURE = """() => {
                  left: Math.max(box.left, 0)};
   if (footer && getComputedStyle(footer).display !== 'none') limit.bottom = Math.min(limit.bottom, footer.getBoundingClientRect().top);
   let below = 0, right = 0, what = '';
+  /* reveal's arrows sit in the bottom-right corner: text under them cannot be read either */
+  const arrows = [...document.querySelectorAll('.reveal .controls button.enabled')].map(b => b.getBoundingClientRect()).filter(r => r.width);
+  const under = (r) => Math.max(0, ...arrows.map(a => r.right > a.left && r.left < a.right && r.bottom > a.top && r.top < a.bottom ? r.bottom - a.top : 0));
   const shown = el => { for (let e = el; e && e !== slide.parentElement; e = e.parentElement) {
       const s = getComputedStyle(e); if (s.display === 'none') return false; } return true; };
-  const consider = (r, text) => {
+  const consider = (r, text, isText) => {
     if (r.width === 0 && r.height === 0) return;
-    const b = r.bottom - limit.bottom, x = Math.max(r.right - limit.right, limit.left - r.left);
+    const b = Math.max(r.bottom - limit.bottom, isText ? under(r) : 0), x = Math.max(r.right - limit.right, limit.left - r.left);
     if (b > 0 && b >= below) { below = b; what = text; }  /* the deepest node at the lowest point names it */
     if (x > 0 && x >= right) { right = x; if (below <= 0) what = text; }
   };
@@ -44,7 +47,7 @@ MEASURE = """() => {
     if (node.nodeType === 3) {
       if (!node.textContent.trim()) continue;
       const range = document.createRange(); range.selectNodeContents(node);
-      for (const r of range.getClientRects()) consider(r, node.textContent.trim().slice(0, 60));
+      for (const r of range.getClientRects()) consider(r, node.textContent.trim().slice(0, 60), true);
     } else {
       consider(node.getBoundingClientRect(), (node.innerText || node.tagName).trim().slice(0, 60));
       const s = getComputedStyle(node);
@@ -74,6 +77,31 @@ SCENARIO_STATES = """(measure) => {
     };
     walk([]);
     player.restart();
+  }
+  return results;
+}"""
+
+
+# Every quiz on the current slide after Check, as the room sees it: the right answer, then the
+# wrong option with the longest feedback, which stays checked so the answer fragment is measured
+# on top of it (the guide's order: a wrong answer discussed, then the answer shown).
+QUIZ_STATES = """(measure) => {
+  const results = [];
+  for (const form of Reveal.getCurrentSlide().querySelectorAll('form.dpskit-quiz')) {
+    const key = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(form.dataset.key), c => c.charCodeAt(0))));
+    const inputs = [...form.querySelectorAll('input')];
+    const check = (chosen) => {
+      const retry = form.querySelector('.dpskit-quiz-retry');
+      if (!retry.hidden) retry.click();
+      inputs.forEach((input, i) => { input.checked = chosen.includes(i); });
+      form.requestSubmit(form.querySelector('.dpskit-quiz-check'));
+    };
+    const right = key.options.map((o, i) => o.correct ? i : -1).filter(i => i >= 0);
+    check(form.dataset.type === 'multiple' ? right : right.slice(0, 1));
+    let m = measure(); m.state = form.id + ' after Check (right)'; results.push(m);
+    const wrong = key.options.map((o, i) => [o.correct ? -1 : (o.feedback || '').length, i]).sort((a, b) => b[0] - a[0])[0][1];
+    check([wrong]);
+    m = measure(); m.state = form.id + ' after Check (wrong)'; results.push(m);
   }
   return results;
 }"""
@@ -133,6 +161,8 @@ def measure_deck(context, deck: Path, name: str | None = None) -> DeckFit:
             measures = [(f"fragment {fragment + 1}" if fragment >= 0 else "", page.evaluate(MEASURE))]
             if fragment < 0 and page.evaluate("!!Reveal.getCurrentSlide().querySelector('.dpskit-scenario[data-scenario]')"):
                 measures += [(m.pop("state"), m) for m in page.evaluate(f"() => ({SCENARIO_STATES})({MEASURE})")]
+            if fragment < 0 and page.evaluate("!!Reveal.getCurrentSlide().querySelector('form.dpskit-quiz')"):
+                measures += [(m.pop("state"), m) for m in page.evaluate(f"() => ({QUIZ_STATES})({MEASURE})")]
             for state, m in measures:
                 if not _fits(m) and (number, state) not in seen:
                     seen.add((number, state))

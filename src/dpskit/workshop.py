@@ -34,6 +34,7 @@ class Workshop:
     sessions: list[str]
     end: str = ""
     venue: str = ""
+    venue_closes: str = ""            # when the room must be empty: the plan (and `end`) must finish before it
     chapter: str = ""
     language: str = "en"
     pocket_card: str = "single"       # bilingual: English on one side of each card, Spanish on the other
@@ -43,6 +44,7 @@ class Workshop:
     breaks: list[dict[str, Any]] = field(default_factory=list)
     contacts: dict[str, str] = field(default_factory=dict)
     room: dict[str, int] = field(default_factory=dict)  # dpskit room: max_kernels, idle_minutes
+    leads: dict[str, str] = field(default_factory=dict)  # session id or day-item kind -> who leads it (the run sheet)
     source: Path | None = None
 
     @property
@@ -92,11 +94,18 @@ def load_workshop(path: Path, content: Content) -> tuple[Workshop, list[str]]:
         elif session_id in data["sessions"][:index]:
             check.add_at(doc, ("sessions", index), f"session {session_id!r} is listed twice")
     for index, pause in enumerate(data.get("breaks", [])):
-        if pause["after"] not in data["sessions"]:
-            check.add_at(doc, ("breaks", index, "after"), f"break after {pause['after']!r}, which is not one of this workshop's sessions")
+        places = [key for key in ("after", "before") if key in pause]
+        if len(places) != 1:
+            check.add_at(doc, ("breaks", index), "say where this item goes with one of after: or before: a session id")
+        elif pause[places[0]] not in data["sessions"]:
+            check.add_at(doc, ("breaks", index, places[0]), f"{pause.get('kind', 'break')} {places[0]} {pause[places[0]]!r}, which is not one of this workshop's sessions")
+    for who in data.get("leads", {}):
+        if who not in data["sessions"] and who not in DAY_ITEMS:
+            check.add_at(doc, ("leads", who), f"leads {who!r}: name one of this workshop's sessions or a day item ({', '.join(DAY_ITEMS)})")
     _check_language(check, doc, data)
-    if data.get("end") and data["end"] <= data["start"]:
-        check.add_at(doc, ("end",), f"end {data['end']} is not after start {data['start']}")
+    for key in ("end", "venue_closes"):
+        if data.get(key) and data[key] <= data["start"]:
+            check.add_at(doc, (key,), f"{key} {data[key]} is not after start {data['start']}")
     if check.errors:
         raise InvalidContent(check.errors)
     workshop = Workshop(**{**data, "contacts": {k: (v or "") for k, v in data.get("contacts", {}).items()}}, source=Path(path))
@@ -126,20 +135,37 @@ def _languages() -> list[str]:
     return [SOURCE_LANGUAGE] + sorted(p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES").is_dir())
 
 
+# What a day holds besides sessions (the `kind:` of a `breaks:` item) and the title each gets by default.
+DAY_ITEMS = {"break": N_("Break"), "meal": N_("Lunch"), "arrival": N_("Arrival and sign-in"),
+             "opening": N_("Opening: welcome and the room's agreements"), "closing": N_("Closing and evaluation")}
+MIN_SLACK = 15          # minutes a real room needs in hand: late starts, questions, the photocopier
+MEAL_EVERY = 180        # minutes a room can go without a meal break
+
+
 def agenda(workshop: Workshop, content: Content):
-    """The day's schedule as a pandas DataFrame: one row per part and break, with clock times."""
+    """The day's schedule as a pandas DataFrame: one row per part and day item, with clock times.
+    The room is welcomed once a day: by an `opening` item, else by the first session; every other
+    session skips the minutes of its opening part that are its own welcome (the part's `welcome`)."""
     import pandas as pd
 
+    def day_item(pause):
+        kind = pause.get("kind", "break")
+        return {"session_id": "", "session": "", "part": pause.get("title") or _(DAY_ITEMS[kind]), "phase": "", "kind": kind,
+                "minutes": pause["minutes"]}
+
+    welcomed = any(p.get("kind") == "opening" for p in workshop.breaks)
     rows = []
     for session_id in workshop.sessions:
         session = content.session(session_id)
+        rows += [day_item(p) for p in workshop.breaks if p.get("before") == session_id]
         for part in session.meta.get("parts", []):
+            minutes = part["minutes"]
+            if part.get("welcome") and welcomed:
+                minutes = max(1, minutes - part["welcome"])
             rows.append({"session_id": session_id, "session": session.title, "part": part["title"], "phase": part.get("phase", ""),
-                         "kind": part["kind"], "minutes": part["minutes"]})
-        for pause in workshop.breaks:
-            if pause["after"] == session_id:
-                rows.append({"session_id": "", "session": "", "part": pause.get("title") or _("Break"), "phase": "", "kind": "break",
-                             "minutes": pause["minutes"]})
+                         "kind": part["kind"], "minutes": minutes})
+        welcomed = True
+        rows += [day_item(p) for p in workshop.breaks if p.get("after") == session_id]
     frame = pd.DataFrame(rows, columns=["session_id", "session", "part", "phase", "kind", "minutes"])
     day = dt.datetime.fromisoformat(f"{workshop.date}T{workshop.start}")
     offsets = frame["minutes"].cumsum() - frame["minutes"]
@@ -156,31 +182,64 @@ class AgendaSummary:
     breaks: int
     available: int | None
     ends: str
+    day: int = 0                     # arrival, opening and closing
+    longest_without_meal: int = 0    # minutes: from the start or a meal to the next meal or the end
 
     @property
     def over_by(self) -> int:
         return max(0, self.total - self.available) if self.available is not None else 0
 
+    @property
+    def slack(self) -> int | None:
+        """Minutes left over in the time available (None when no end is set)."""
+        return self.available - self.total if self.available is not None else None
+
+
+def _minutes_between(start: str, end: str) -> int:
+    first, last = (dt.datetime.strptime(t, "%H:%M") for t in (start, end))
+    return int((last - first).total_seconds() // 60)
+
 
 def summarize_agenda(frame, workshop: Workshop) -> AgendaSummary:
     by_kind = frame.groupby("kind")["minutes"].sum()
-    available = None
-    if workshop.end:
-        start, end = (dt.datetime.strptime(t, "%H:%M") for t in (workshop.start, workshop.end))
-        available = int((end - start).total_seconds() // 60)
+    available = _minutes_between(workshop.start, workshop.end) if workshop.end else None
+    stretch = longest = 0
+    for kind, minutes in zip(frame["kind"], frame["minutes"]):
+        stretch = 0 if kind == "meal" else stretch + int(minutes)
+        longest = max(longest, stretch)
     return AgendaSummary(
         total=int(frame["minutes"].sum()), teaching=int(by_kind.get("teaching", 0)),
-        activities=int(by_kind.get("activity", 0)), breaks=int(by_kind.get("break", 0)),
+        activities=int(by_kind.get("activity", 0)), breaks=int(by_kind.get("break", 0) + by_kind.get("meal", 0)),
         available=available, ends=frame["end"].iloc[-1] if len(frame) else workshop.start,
+        day=int(sum(by_kind.get(k, 0) for k in ("arrival", "opening", "closing"))), longest_without_meal=longest,
     )
 
 
 def agenda_warnings(summary: AgendaSummary, workshop: Workshop) -> list[str]:
+    """What a real room cannot keep: running over, too little slack, no meal, past the venue's closing."""
+    warnings = []
     if summary.over_by:
-        return [_("The plan runs {over} minutes over the time available ({start}–{end}, {available} minutes): "
-                  "it ends at {ends}. Drop a part, shorten an activity or end later.").format(
-            over=summary.over_by, start=workshop.start, end=workshop.end, available=summary.available, ends=summary.ends)]
-    return []
+        warnings.append(_("The plan runs {over} minutes over the time available ({start}–{end}, {available} minutes): "
+                          "it ends at {ends}. Drop a part, shorten an activity or end later.").format(
+            over=summary.over_by, start=workshop.start, end=workshop.end, available=summary.available, ends=summary.ends))
+    elif summary.slack is not None and summary.slack < MIN_SLACK:
+        warnings.append(_("Only {slack} minutes of slack ({start}–{end}): a real room starts late and asks questions. "
+                          "Keep at least {least} minutes in hand: drop a part or end later.").format(
+            slack=summary.slack, start=workshop.start, end=workshop.end, least=MIN_SLACK))
+    if summary.longest_without_meal > MEAL_EVERY:
+        warnings.append(_("{minutes} minutes pass without a meal break: add a break with kind: meal (lunch) at least every "
+                          "{every} minutes.").format(minutes=summary.longest_without_meal, every=MEAL_EVERY))
+    if workshop.venue_closes:
+        last = max([summary.ends] + ([workshop.end] if workshop.end else []))
+        if last > workshop.venue_closes:
+            warnings.append(_("The day ends at {ends}, after the venue closes ({closes}): end earlier or find a later room.").format(
+                ends=last, closes=workshop.venue_closes))
+    return warnings
 
 
-__all__ = ["AgendaSummary", "ContentError", "Workshop", "agenda", "agenda_warnings", "load_workshop", "summarize_agenda"]
+def ends_early(summary: AgendaSummary) -> int:
+    """Minutes the plan leaves unused at the end of the time available, when that is more than slack."""
+    return summary.slack if summary.slack is not None and summary.slack > 2 * MIN_SLACK else 0
+
+
+__all__ = ["AgendaSummary", "ContentError", "DAY_ITEMS", "Workshop", "agenda", "agenda_warnings", "ends_early", "load_workshop", "summarize_agenda"]

@@ -22,9 +22,22 @@
     if (text) { node.textContent = text; }
     return node;
   }
-  function sourcesList(key, msg) {
-    var p = el("p", "dpskit-cited");
+  // On a deck the answer cites by number, as the slides do: the titles are on the Sources slide.
+  function deckNumbers(key) {
+    var items = Array.prototype.slice.call(document.querySelectorAll(".reveal .dpskit-sources-slide li"));
+    var numbers = key.sources.map(function (source) {
+      var item = items.filter(function (li) { return li.textContent.indexOf(source.title + ".") === 0; })[0];
+      return item ? item.value : null;
+    });
+    return numbers.length && numbers.every(function (n) { return n; }) ? numbers : null;
+  }
+  function sourcesList(key, msg, onDeck) {
+    var p = el("p", "dpskit-cited"), numbers = onDeck ? deckNumbers(key) : null;
     p.appendChild(el("strong", null, msg.sources + ": "));
+    if (numbers) {
+      numbers.forEach(function (n, i) { p.appendChild(el("span", null, (i ? " " : "") + "[" + n + "]")).title = key.sources[i].title; });
+      return p;
+    }
     key.sources.forEach(function (source, i) {
       if (i) { p.appendChild(document.createTextNode("; ")); }
       var a = el("a", null, source.title);
@@ -47,7 +60,7 @@
     why.appendChild(el("strong", null, msg.why + ": "));
     why.appendChild(document.createTextNode(key.explanation));
     box.appendChild(why);
-    box.appendChild(sourcesList(key, msg));
+    box.appendChild(sourcesList(key, msg, withAnswer && !!slideOf(form)));
     return box;
   }
   function updateScore() {
@@ -81,6 +94,7 @@
       list.appendChild(item);
     });
     feedback.appendChild(list);
+    markChosen(form, key, chosen);
     if (missed) { feedback.appendChild(el("p", null, msg.missed)); }
     if (right) { feedback.appendChild(explanation(form, key, msg, false)); }
     inputs(form).forEach(function (i) { i.disabled = true; });
@@ -92,6 +106,20 @@
     (attempts[form.getAttribute("data-quiz-id")] = attempts[form.getAttribute("data-quiz-id")] || []).push(right);
     updateScore();
   }
+  // The options stay in view after Check (a room discusses the wrong answer it chose): each
+  // chosen option carries a right/wrong mark; the others are left unmarked until the answer.
+  function markChosen(form, key, chosen) {
+    chosen.forEach(function (i) {
+      var row = inputs(form)[i].closest(".dpskit-quiz-option");
+      if (!row) { return; }
+      row.classList.add(key.options[i].correct ? "dpskit-chosen-right" : "dpskit-chosen-wrong");
+      row.appendChild(el("span", "dpskit-chosen-mark", key.options[i].correct ? "\u2713" : "\u2717")).setAttribute("aria-hidden", "true");
+    });
+  }
+  function unmark(form) {
+    form.querySelectorAll(".dpskit-chosen-mark").forEach(function (mark) { mark.remove(); });
+    form.querySelectorAll(".dpskit-quiz-option").forEach(function (row) { row.classList.remove("dpskit-chosen-right", "dpskit-chosen-wrong"); });
+  }
   // On a deck, a quiz slide scrolls (see the slides template) and what was just revealed is
   // brought into view, so the room sees feedback and answers that run past the slide's height.
   function slideOf(node) { return node.closest(".reveal .slides section"); }
@@ -99,6 +127,7 @@
   function retry(form) {
     inputs(form).forEach(function (i) { i.disabled = false; i.checked = false; });
     form.classList.remove("dpskit-right", "dpskit-wrong");
+    unmark(form);
     form.querySelector(".dpskit-quiz-feedback").textContent = "";
     form.querySelector(".dpskit-quiz-retry").hidden = true;
     form.querySelector(".dpskit-quiz-check").hidden = false;
@@ -106,7 +135,14 @@
   }
   function revealAnswer(fragment) {
     var form = document.getElementById(fragment.getAttribute("data-answer-for"));
-    if (form && !fragment.hasChildNodes()) { fragment.appendChild(explanation(form, decode(form), messages(form), true)); }
+    if (form && !fragment.hasChildNodes()) {
+      var key = decode(form);
+      fragment.appendChild(explanation(form, key, messages(form), true));
+      key.options.forEach(function (o, i) {  // the right options marked where the room reads them
+        var row = o.correct && inputs(form)[i].closest(".dpskit-quiz-option");
+        if (row) { row.classList.add("dpskit-answer-right"); row.appendChild(el("span", "dpskit-answer-mark", "\u2713")); }
+      });
+    }
     bringIntoView(fragment);
   }
   function init() {
@@ -115,12 +151,36 @@
       if (slideOf(form)) { slideOf(form).classList.add("dpskit-scroll-slide"); }
       form.addEventListener("submit", function (event) { event.preventDefault(); check(form); });
       form.querySelector(".dpskit-quiz-retry").addEventListener("click", function () { retry(form); });
-      // Space and Enter inside a quiz belong to its buttons and inputs: on a deck, reveal.js
-      // listens on the document and would take Space on "Check" as "next" (showing the answer).
+      // On a page, Space and Enter inside a quiz belong to its buttons and inputs. On a deck the
+      // presenter keys belong to the deck (see presenterKeys); Enter still checks.
       form.addEventListener("keydown", function (event) {
-        if (event.key === " " || event.key === "Enter") { event.stopPropagation(); }
+        if (event.key === "Enter" || (event.key === " " && !slideOf(form))) { event.stopPropagation(); }
       });
     });
+  }
+  // A clicker sends PageDown/PageUp (some Space or arrows, and "b" or "." for a black screen).
+  // reveal.js ignores every key while an <input> has focus, and an option keeps focus after a
+  // mouse click: so on a deck these keys leave the quiz control and go to the deck. A keyboard
+  // chooses an option with its number (1-9) or Enter, and Tab reaches Check.
+  var PRESENTER_KEYS = ["PageDown", "PageUp", " ", "ArrowRight", "ArrowLeft", "ArrowDown", "ArrowUp", "b", "B", ".", "v"];
+  function choose(input) {
+    if (input.disabled) { return; }
+    input.checked = input.type === "checkbox" ? !input.checked : true;
+    input.focus();
+  }
+  function presenterKeys(event) {
+    var control = event.target, form = control && control.closest ? control.closest("form.dpskit-quiz") : null;
+    if (!form || !slideOf(form) || event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var option = /^(radio|checkbox)$/.test(control.type || "") ? control : null;
+    if (PRESENTER_KEYS.indexOf(event.key) >= 0) {
+      control.blur();  // reveal's own handler, later on the document, now sees no focused input
+    } else if (/^[1-9]$/.test(event.key) && inputs(form)[Number(event.key) - 1]) {
+      event.preventDefault();
+      choose(inputs(form)[Number(event.key) - 1]);
+    } else if (event.key === "Enter" && option) {
+      event.preventDefault();  // Enter on an option chooses it; on Check it checks
+      choose(option);
+    }
   }
   function watchSlides() {
     if (!window.Reveal || !window.Reveal.on) { return; }
@@ -129,6 +189,7 @@
       fragments.forEach(function (f) { if (f.hasAttribute("data-answer-for")) { revealAnswer(f); } });
     });
   }
+  document.addEventListener("keydown", presenterKeys, true);
   window.dpskitQuiz = { init: init, watchSlides: watchSlides };
   init();
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", watchSlides); } else { watchSlides(); }

@@ -6,6 +6,7 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from traitlets import default
 
 from ..content.review import check_before_teaching
+from ..preprocessors.citations import dollars_not_math
 from .html import DpskitHTMLExporter
 
 
@@ -28,7 +29,7 @@ class GuideExporter(DpskitHTMLExporter):
         session_id = nb.metadata.get("dpskit", {}).get("id", "")
         authored = Path(content.root) / "facilitator_guides" / f"{session_id}.md"
         context["check_before_teaching"] = check_before_teaching(content, session_id) if session_id else None
-        context["authored_guide"] = markdown2html_mistune(_authored(content, authored)) if authored.is_file() else ""
+        context["authored_guide"] = markdown2html_mistune(dollars_not_math(_authored(content, authored))) if authored.is_file() else ""
         context["translation_awaiting_review"] = _awaiting_review(content, session_id)
         resources["dpskit"] = context
         return super().from_notebook_node(nb, resources, **kw)

@@ -1,5 +1,6 @@
 """Turn `[@source-id]` citations into numbered references and collect every cited source."""
 
+import re
 from html import escape
 
 import nbformat
@@ -9,6 +10,15 @@ from traitlets import Bool, Unicode
 from ..content import CITATION
 from ..i18n import _
 from ..render import QUIZ_MIMETYPE, SCENARIO_MIMETYPE, SOURCES_MIMETYPE
+
+
+DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def dollars_not_math(markdown: str) -> str:
+    """Content has no math: every `$` is a dollar sign. Escaped, so that nbconvert's markdown (with
+    its math plugin) never pairs "$75 million" with a `$` further on and prints raw markdown."""
+    return DOLLAR.sub(r"\\$", markdown)
 
 
 class CitationPreprocessor(Preprocessor):
@@ -39,7 +49,7 @@ class CitationPreprocessor(Preprocessor):
         others: list[str] = []
         for cell in nb.cells:
             if cell.cell_type == "markdown":
-                cell.source = CITATION.sub(number, cell.source)
+                cell.source = dollars_not_math(CITATION.sub(number, cell.source))
             for output in cell.get("outputs", []):
                 data = output.get("data", {})
                 cited = [
