@@ -283,3 +283,84 @@ def test_participant_mode_serves_the_spanish_pack_in_spanish(spanish_packs, tmp_
     assert not re.search(button.format("Check"), html)
     assert "Abriendo la sesi" in html and "Preparando la parte {index} de {count}" in html, "Voilà's loading screen in Spanish"
     assert server.final_attempts == [], server.final_attempts
+
+
+# --------------------------------------------------------------------------- scripts, word for word (issue 23)
+
+
+def test_every_quoted_script_says_the_catalogues_words_in_both_languages():
+    """A script is memorised word for word: every message that quotes one, and each translation of
+    it, quotes data/scripts.yaml (or locale/es/shared.po) exactly; so does the printed SAMPLE subpoena."""
+    from dpskit.before import render_samples
+    from dpskit.content import load_valid_content
+    from dpskit.content.quotes import quotation_problems
+
+    assert quotation_problems(REPO, "es") == []
+    for language in ("en", "es"):
+        content = load_valid_content(REPO, language=language)
+        with i18n.using(language):
+            page = render_samples(content, "subpoena")
+        text = " ".join(BeautifulSoup(page, "html.parser").get_text().split())
+        say = content.scripts["lawyer-will-call"].say
+        assert f'"{say}"' in text, f"the {language} SAMPLE subpoena does not print the lawyer-will-call script"
+    spanish_door = load_valid_content(REPO, language="es").scripts["not-without-warrant"].say
+    assert spanish_door == ("No doy mi consentimiento para que entren. Si tienen una orden firmada por un juez, "
+                            "por favor pásenla por debajo de la puerta.")
+
+
+def test_the_quotation_check_catches_a_second_version_of_a_script():
+    from dpskit.content.quotes import ScriptQuotes
+
+    scripts = ScriptQuotes({"lawyer-will-call": "No quiero hablar con usted. Si me deja una tarjeta, mi abogado se comunicará con usted.",
+                            "free-to-go": "¿Me está deteniendo o me puedo ir?"})
+    ids, wrong = scripts.find("ui", 'diga solo: "No quiero hablar con usted. Si deja su tarjeta, mi abogado/a se comunicará con usted."')
+    assert [w.script for w in wrong] == ["lawyer-will-call"] and ids == set()
+    ids, wrong = scripts.find("x", 'Diga "No quiero hablar con usted." y luego "¿Me está deteniendo o me puedo ir?"')
+    assert wrong == [] and ids == {"lawyer-will-call", "free-to-go"}, "a quotation may stop early"
+    ids, wrong = scripts.find("x", 'No diga "Tal vez debería hablar con un abogado".')
+    assert wrong == [] and ids == set(), "a sentence that only resembles a script is not a quotation of it"
+
+
+# --------------------------------------------------------------------------- a volunteer translator's check (issue 23, M5)
+
+
+def test_check_names_a_fuzzy_message_and_the_spanish_workshop_check_reports_it(tmp_path):
+    from click.testing import CliRunner
+
+    from dpskit import catalogs
+    from dpskit.cli import cli
+
+    root = tmp_path / "mini"
+    shutil.copytree(REPO / "tests" / "fixtures" / "mini", root)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--root", str(root), "translate", "update", "--language", "es"]).exit_code == 0
+    for path in sorted((root / "locale" / "es").rglob("*.po")):
+        catalogue = catalogs.read_catalogue(path)
+        for message in catalogue:
+            if message.id:
+                message.string = "ES " + message.id
+        catalogs.write_catalogue(path, catalogue)
+    assert runner.invoke(cli, ["--root", str(root), "check", "--language", "es"]).exit_code == 0
+    scripts = root / "data" / "scripts.yaml"
+    scripts.write_text(scripts.read_text().replace("Silence protects you once you say you are using it.",
+                                                   "Silence protects you only once you say out loud that you are using it."))
+    assert runner.invoke(cli, ["--root", str(root), "translate", "update", "--language", "es"]).exit_code == 0
+    shared = (root / "locale/es/shared.po").read_text().splitlines()
+    line = next(n for n, text in enumerate(shared, 1) if text.startswith('msgid "Silence protects you only'))
+    assert shared[line - 4] == "#, fuzzy"
+
+    result = runner.invoke(cli, ["--root", str(root), "check", "--language", "es"])
+    assert result.exit_code == 1
+    named = [text for text in result.output.splitlines() if text.strip().startswith("fuzzy")]
+    assert named == [f'  fuzzy    locale/es/shared.po:{line}  msgctxt "data/scripts.yaml#remain-silent/why"  '
+                     '"Silence protects you only once you say out loud that you are…"'], result.output
+    assert "1 message(s) not translated into 'es'" in result.output and "Poedit" in result.output
+    status = runner.invoke(cli, ["--root", str(root), "translate", "status", "--language", "es"])
+    assert status.exit_code == 1 and re.search(r"shared\s+\d+ translated\s+1 fuzzy\s+0 missing", status.output)
+    assert named[0] in status.output
+
+    workshop = root / "workshop.yml"
+    workshop.write_text(workshop.read_text() + "language: es\n")
+    checked = runner.invoke(cli, ["--root", str(root), "check", "--workshop", str(workshop)])
+    assert checked.exit_code == 0, checked.output
+    assert "Warning: 1 message(s) not translated into 'es'" in checked.output and named[0] in checked.output
