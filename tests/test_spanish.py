@@ -364,3 +364,34 @@ def test_check_names_a_fuzzy_message_and_the_spanish_workshop_check_reports_it(t
     checked = runner.invoke(cli, ["--root", str(root), "check", "--workshop", str(workshop)])
     assert checked.exit_code == 0, checked.output
     assert "Warning: 1 message(s) not translated into 'es'" in checked.output and named[0] in checked.output
+
+
+def test_the_bilingual_card_numbers_each_script_alike_on_both_sides():
+    """A person points to line 4 on the Spanish side and the officer reads line 4 on the English
+    side (issue 23, M7/H2): the scripts are one numbered list per side, in the same order, and the
+    Spanish side says how to ask for an interpreter in English."""
+    from dpskit.cards import render_pocket_card
+    from dpskit.content import load_valid_content
+
+    spanish_content, english = load_valid_content(REPO, language="es"), load_valid_content(REPO)
+    with i18n.using("es"):
+        soup = BeautifulSoup(render_pocket_card(spanish_content, {}, "letter", other=english), "html.parser")
+    sides = {}
+    for listed in soup.select("ol.scripts"):
+        sides.setdefault(listed.find_parent(attrs={"lang": True})["lang"], [li.get_text(" ", strip=True) for li in listed.select("li")])
+    ids = english.pocket_card.scripts
+    assert sides["en"] == [f"“{english.scripts[s].say}”" for s in ids]
+    assert sides["es"] == [f"“{spanish_content.scripts[s].say}”" for s in ids]
+    interpreter = ids.index("need-interpreter")
+    assert "I need an interpreter." in sides["es"][interpreter] and sides["en"][interpreter] == "“I need an interpreter.”"
+
+
+def test_the_spanish_take_home_lists_the_spanish_editions_first(spanish_packs):
+    """"Dónde aprender más" names the Spanish edition of a guide where one exists (issue 23, M8), and says
+    which editions nobody could open yet; the English take-home is unchanged."""
+    result, _ = spanish_packs
+    more = BeautifulSoup((result.out / "handouts/03-when-agents-knock.takehome.html").read_text(encoding="utf-8"),
+                         "html.parser").select_one(".dpskit-takehome-more")
+    text = " ".join(more.get_text(" ").split())
+    assert "Tarjetas rojas (en español y otros idiomas) (sin confirmar: revise el enlace antes de imprimir); en inglés: Red Cards" in text
+    assert "Tienes el derecho a permanecer en silencio" in text
