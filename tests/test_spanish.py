@@ -395,3 +395,17 @@ def test_the_spanish_take_home_lists_the_spanish_editions_first(spanish_packs):
     text = " ".join(more.get_text(" ").split())
     assert "Tarjetas rojas (en español y otros idiomas) (sin confirmar: revise el enlace antes de imprimir); en inglés: Red Cards" in text
     assert "Tienes el derecho a permanecer en silencio" in text
+
+
+def test_no_spanish_catalogue_says_reviewed_without_a_review_note():
+    """The review status stays honest (issue 23): a catalogue says reviewed only after a native trainer
+    followed docs/reviewing-spanish.md and left a note in docs/reviews/; until then it awaits review."""
+    from dpskit.catalogs import AWAITING_REVIEW, REVIEWED, read_catalogue, review_status
+
+    assert (REPO / "docs" / "reviewing-spanish.md").is_file()
+    notes = sorted((REPO / "docs" / "reviews").glob("es-*.md")) if (REPO / "docs" / "reviews").is_dir() else []
+    statuses = {p.relative_to(REPO).as_posix(): review_status(read_catalogue(p))
+                for p in [*sorted((REPO / "locale" / "es").rglob("*.po")), i18n.catalogue_path("es")]}
+    assert set(statuses.values()) <= {AWAITING_REVIEW, REVIEWED}, statuses
+    if not notes:
+        assert set(statuses.values()) == {AWAITING_REVIEW}, "marked reviewed with no review note in docs/reviews/"
