@@ -95,30 +95,56 @@ def private_environment(home: Path) -> dict[str, str]:
     }
 
 
-def pack_language(pack: Path) -> str:
-    """The language a pack was built in, from the curriculum.yml its build wrote beside the notebooks."""
+def pack_manifest(pack: Path) -> dict:
+    """The curriculum.yml a pack's build wrote beside the notebooks (its title and language)."""
     from ruamel.yaml import YAML
 
     for folder in (Path(pack), Path(pack).parent):
         manifest = folder / "curriculum.yml"
         if manifest.is_file():
-            data = YAML(typ="safe", pure=True).load(manifest.read_text(encoding="utf-8")) or {}
-            return str(data.get("language") or "en")
-    return "en"
+            return YAML(typ="safe", pure=True).load(manifest.read_text(encoding="utf-8")) or {}
+    return {}
+
+
+def pack_language(pack: Path) -> str:
+    """The language a pack was built in, from the curriculum.yml its build wrote beside the notebooks."""
+    return str(pack_manifest(pack).get("language") or "en")
+
+
+def session_titles(pack: Path) -> dict[str, str]:
+    """Notebook file name -> the session's title in the pack's language (its metadata says it)."""
+    import json
+
+    titles = {}
+    for notebook in sorted(notebook_folder(pack).glob("*.ipynb")):
+        try:
+            title = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {}).get("dpskit", {}).get("title")
+        except (OSError, ValueError):
+            continue
+        if isinstance(title, str) and title.strip():
+            titles[notebook.name] = title
+    return titles
 
 
 def voila_language(pack: Path) -> list[str]:
-    """Voilà options for the pack's language: the page's lang, and the words of Voilà's own loading
-    screen (dpskit's Voilà template shows these instead of Voilà's English)."""
+    """Voilà options for the pack's language: the page's lang, and the words dpskit's Voilà template
+    shows instead of Voilà's English (the list of sessions by title, the loading screen). They reach
+    the templates as page_config's extensionConfig, on the list and on every session page."""
     import json
 
     from .i18n import _, using
 
-    language = pack_language(pack)
+    manifest = pack_manifest(pack)
+    language = str(manifest.get("language") or "en")
     with using(language):
-        texts = {"loading": _("Opening the session…"), "running": _("Getting part {index} of {count} ready…")}
+        title = str(manifest.get("title") or _("Sessions"))
+        words = {"title": title, "heading": title,
+                 "choose": _("Tap a session to open it. It takes a few seconds to get ready."),
+                 "opening": _("Opening the session…"), "loading": _("Opening the session…"),
+                 "running": _("Getting part {index} of {count} ready…")}
+    config = {"dpskit": {"language": language.split("-")[0], "words": words, "sessions": session_titles(pack)}}
     return [f"--VoilaExporter.language_code={language.split('-')[0]}",
-            f"--VoilaConfiguration.resources={json.dumps({'dpskit_text': texts}, ensure_ascii=False)}"]
+            f"--VoilaConfiguration.extension_config={json.dumps(config, ensure_ascii=False)}"]
 
 
 def server_command(pack: Path, *, lab: bool = False, port: int = 8866, open_browser: bool = True) -> list[str]:
