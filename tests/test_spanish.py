@@ -409,3 +409,22 @@ def test_no_spanish_catalogue_says_reviewed_without_a_review_note():
     assert set(statuses.values()) <= {AWAITING_REVIEW, REVIEWED}, statuses
     if not notes:
         assert set(statuses.values()) == {AWAITING_REVIEW}, "marked reviewed with no review note in docs/reviews/"
+
+
+def test_the_glossary_finds_plural_and_glossed_terms_and_sorts_in_the_readers_alphabet():
+    """A Spanish reader's glossary (issue 23): "citaciones" finds "Citación (subpoena)", an acronym
+    finds its term, a name split over two lines is found, and the list is alphabetical in the words
+    shown, accents aside."""
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    from dpskit.content.model import Content, GlossaryTerm
+    from dpskit.exporters.context import glossary_used
+
+    terms = ["Orden administrativa", "Citación (subpoena)", "Fuerza Conjunta contra el Terrorismo (JTTF)",
+             "Énfasis de prueba", "Apoyo material", "RICO (Georgia)"]
+    content = Content(root=REPO, glossary=[GlossaryTerm(t, "…", ()) for t in terms])
+    nb = new_notebook(cells=[new_markdown_cell("Llegaron dos citaciones. La JTTF y una orden administrativa.\n"
+                                               "Hubo énfasis de\nprueba. Georgia v. Randolph no es RICO.")])
+    assert [t.term for t in glossary_used(nb, content)] == [
+        "Citación (subpoena)", "Énfasis de prueba", "Fuerza Conjunta contra el Terrorismo (JTTF)", "Orden administrativa",
+        "RICO (Georgia)"]
