@@ -428,3 +428,14 @@ def test_the_glossary_finds_plural_and_glossed_terms_and_sorts_in_the_readers_al
     assert [t.term for t in glossary_used(nb, content)] == [
         "Citación (subpoena)", "Énfasis de prueba", "Fuerza Conjunta contra el Terrorismo (JTTF)", "Orden administrativa",
         "RICO (Georgia)"]
+
+
+def test_a_spanish_builds_workshop_warnings_are_spanish(mini_root):
+    """The workshop file's warnings are printed once the pack's language is known (issue 23)."""
+    from dpskit.build import build
+
+    workshop = mini_root / "workshop.yml"
+    workshop.write_text(workshop.read_text() + "language: es\n")
+    result = build(mini_root, mini_root / "build" / "es", workshop=workshop, formats=["takehome"], pdf=False)
+    blank = [w for w in result.warnings if "contacts.lawyer" in w]
+    assert blank and "línea en blanco" in blank[0] and "blank line" not in blank[0], result.warnings
