@@ -67,7 +67,7 @@ def free_port() -> int:
 class LiveServer:
     """`dpskit participant` (Voilà, or JupyterLab with lab=True) on 127.0.0.1, watched for outside requests."""
 
-    def __init__(self, pack: Path, *, lab: bool, log_dir: Path):
+    def __init__(self, pack: Path, *, lab: bool, log_dir: Path, language: str | None = None):
         from dpskit.participant import private_environment, server_command
 
         self.home = Path(tempfile.mkdtemp(prefix="dpskit-live-test-"))
@@ -81,7 +81,7 @@ class LiveServer:
         command = server_command(pack, lab=lab, port=self.port, open_browser=False)
         if lab:
             command.append(f"--IdentityProvider.token={self.token}")
-        env = private_environment(self.home)
+        env = private_environment(self.home, language)  # as dpskit participant passes the pack's language
         env.update(PYTHONPATH=os.pathsep.join(filter(None, [str(hooks), env.get("PYTHONPATH", "")])),
                    DPSKIT_NET_LOG=str(self.net_log))
         self.output = (log_dir / f"{'lab' if lab else 'voila'}-server.log").open("w")

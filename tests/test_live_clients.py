@@ -356,13 +356,12 @@ def test_voila_participant_mode_at_phone_width(chromium, voila, pack, content, s
     page, log = new_page(chromium, 360, voila.origin)
     try:
         page.goto(voila.url(""), timeout=120_000)  # where `dpskit participant` opens the browser: the list
-        listed = page.locator(".jp-DirListing-item", has_text=f"{session_id}.ipynb")
+        listed = page.locator(f'a.dpskit-session[href$="/{session_id}.ipynb"]')  # dpskit's list, by session title
         listed.first.wait_for(timeout=120_000)
-        assert page.locator(".jp-DirListing-item").count() == len(list((pack / "notebooks").glob("*.ipynb")))
+        assert page.locator("a.dpskit-session").count() == len(list((pack / "notebooks").glob("*.ipynb")))
         started = time.perf_counter()
-        with page.context.expect_page(timeout=60_000) as opened:
-            listed.first.click()  # one click opens the session in a new tab
-        page = opened.value  # the list stays open in the first tab
+        listed.first.click()  # one tap opens the session in this tab (Back returns to the list)
+        page.wait_for_url(f"**/voila/render/{session_id}.ipynb", timeout=60_000)
         live = page.locator(".dpskit-quiz-live")
         live.first.wait_for(timeout=180_000)
         REPORT["voila"][session_id] = {"first_quiz_s": round(time.perf_counter() - started, 2)}

@@ -283,3 +283,159 @@ def test_participant_mode_serves_the_spanish_pack_in_spanish(spanish_packs, tmp_
     assert not re.search(button.format("Check"), html)
     assert "Abriendo la sesi" in html and "Preparando la parte {index} de {count}" in html, "Voilà's loading screen in Spanish"
     assert server.final_attempts == [], server.final_attempts
+
+
+# --------------------------------------------------------------------------- scripts, word for word (issue 23)
+
+
+def test_every_quoted_script_says_the_catalogues_words_in_both_languages():
+    """A script is memorised word for word: every message that quotes one, and each translation of
+    it, quotes data/scripts.yaml (or locale/es/shared.po) exactly; so does the printed SAMPLE subpoena."""
+    from dpskit.before import render_samples
+    from dpskit.content import load_valid_content
+    from dpskit.content.quotes import quotation_problems
+
+    assert quotation_problems(REPO, "es") == []
+    for language in ("en", "es"):
+        content = load_valid_content(REPO, language=language)
+        with i18n.using(language):
+            page = render_samples(content, "subpoena")
+        text = " ".join(BeautifulSoup(page, "html.parser").get_text().split())
+        say = content.scripts["lawyer-will-call"].say
+        assert f'"{say}"' in text, f"the {language} SAMPLE subpoena does not print the lawyer-will-call script"
+    spanish_door = load_valid_content(REPO, language="es").scripts["not-without-warrant"].say
+    assert spanish_door == ("No doy mi consentimiento para que entren. Si tienen una orden firmada por un juez, "
+                            "por favor pásenla por debajo de la puerta.")
+
+
+def test_the_quotation_check_catches_a_second_version_of_a_script():
+    from dpskit.content.quotes import ScriptQuotes
+
+    scripts = ScriptQuotes({"lawyer-will-call": "No quiero hablar con usted. Si me deja una tarjeta, mi abogado se comunicará con usted.",
+                            "free-to-go": "¿Me está deteniendo o me puedo ir?"})
+    ids, wrong = scripts.find("ui", 'diga solo: "No quiero hablar con usted. Si deja su tarjeta, mi abogado/a se comunicará con usted."')
+    assert [w.script for w in wrong] == ["lawyer-will-call"] and ids == set()
+    ids, wrong = scripts.find("x", 'Diga "No quiero hablar con usted." y luego "¿Me está deteniendo o me puedo ir?"')
+    assert wrong == [] and ids == {"lawyer-will-call", "free-to-go"}, "a quotation may stop early"
+    ids, wrong = scripts.find("x", 'No diga "Tal vez debería hablar con un abogado".')
+    assert wrong == [] and ids == set(), "a sentence that only resembles a script is not a quotation of it"
+
+
+# --------------------------------------------------------------------------- a volunteer translator's check (issue 23, M5)
+
+
+def test_check_names_a_fuzzy_message_and_the_spanish_workshop_check_reports_it(tmp_path):
+    from click.testing import CliRunner
+
+    from dpskit import catalogs
+    from dpskit.cli import cli
+
+    root = tmp_path / "mini"
+    shutil.copytree(REPO / "tests" / "fixtures" / "mini", root)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--root", str(root), "translate", "update", "--language", "es"]).exit_code == 0
+    for path in sorted((root / "locale" / "es").rglob("*.po")):
+        catalogue = catalogs.read_catalogue(path)
+        for message in catalogue:
+            if message.id:
+                message.string = "ES " + message.id
+        catalogs.write_catalogue(path, catalogue)
+    assert runner.invoke(cli, ["--root", str(root), "check", "--language", "es"]).exit_code == 0
+    scripts = root / "data" / "scripts.yaml"
+    scripts.write_text(scripts.read_text().replace("Silence protects you once you say you are using it.",
+                                                   "Silence protects you only once you say out loud that you are using it."))
+    assert runner.invoke(cli, ["--root", str(root), "translate", "update", "--language", "es"]).exit_code == 0
+    shared = (root / "locale/es/shared.po").read_text().splitlines()
+    line = next(n for n, text in enumerate(shared, 1) if text.startswith('msgid "Silence protects you only'))
+    assert shared[line - 4] == "#, fuzzy"
+
+    result = runner.invoke(cli, ["--root", str(root), "check", "--language", "es"])
+    assert result.exit_code == 1
+    named = [text for text in result.output.splitlines() if text.strip().startswith("fuzzy")]
+    assert named == [f'  fuzzy    locale/es/shared.po:{line}  msgctxt "data/scripts.yaml#remain-silent/why"  '
+                     '"Silence protects you only once you say out loud that you are…"'], result.output
+    assert "1 message(s) not translated into 'es'" in result.output and "Poedit" in result.output
+    status = runner.invoke(cli, ["--root", str(root), "translate", "status", "--language", "es"])
+    assert status.exit_code == 1 and re.search(r"shared\s+\d+ translated\s+1 fuzzy\s+0 missing", status.output)
+    assert named[0] in status.output
+
+    workshop = root / "workshop.yml"
+    workshop.write_text(workshop.read_text() + "language: es\n")
+    checked = runner.invoke(cli, ["--root", str(root), "check", "--workshop", str(workshop)])
+    assert checked.exit_code == 0, checked.output
+    assert "Warning: 1 message(s) not translated into 'es'" in checked.output and named[0] in checked.output
+
+
+def test_the_bilingual_card_numbers_each_script_alike_on_both_sides():
+    """A person points to line 4 on the Spanish side and the officer reads line 4 on the English
+    side (issue 23, M7/H2): the scripts are one numbered list per side, in the same order, and the
+    Spanish side says how to ask for an interpreter in English."""
+    from dpskit.cards import render_pocket_card
+    from dpskit.content import load_valid_content
+
+    spanish_content, english = load_valid_content(REPO, language="es"), load_valid_content(REPO)
+    with i18n.using("es"):
+        soup = BeautifulSoup(render_pocket_card(spanish_content, {}, "letter", other=english), "html.parser")
+    sides = {}
+    for listed in soup.select("ol.scripts"):
+        sides.setdefault(listed.find_parent(attrs={"lang": True})["lang"], [li.get_text(" ", strip=True) for li in listed.select("li")])
+    ids = english.pocket_card.scripts
+    assert sides["en"] == [f"“{english.scripts[s].say}”" for s in ids]
+    assert sides["es"] == [f"“{spanish_content.scripts[s].say}”" for s in ids]
+    interpreter = ids.index("need-interpreter")
+    assert "I need an interpreter." in sides["es"][interpreter] and sides["en"][interpreter] == "“I need an interpreter.”"
+
+
+def test_the_spanish_take_home_lists_the_spanish_editions_first(spanish_packs):
+    """"Dónde aprender más" names the Spanish edition of a guide where one exists (issue 23, M8), and says
+    which editions nobody could open yet; the English take-home is unchanged."""
+    result, _ = spanish_packs
+    more = BeautifulSoup((result.out / "handouts/03-when-agents-knock.takehome.html").read_text(encoding="utf-8"),
+                         "html.parser").select_one(".dpskit-takehome-more")
+    text = " ".join(more.get_text(" ").split())
+    assert "Tarjetas rojas (en español y otros idiomas) (sin confirmar: revise el enlace antes de imprimir); en inglés: Red Cards" in text
+    assert "Tienes el derecho a permanecer en silencio" in text
+
+
+def test_no_spanish_catalogue_says_reviewed_without_a_review_note():
+    """The review status stays honest (issue 23): a catalogue says reviewed only after a native trainer
+    followed docs/reviewing-spanish.md and left a note in docs/reviews/; until then it awaits review."""
+    from dpskit.catalogs import AWAITING_REVIEW, REVIEWED, read_catalogue, review_status
+
+    assert (REPO / "docs" / "reviewing-spanish.md").is_file()
+    notes = sorted((REPO / "docs" / "reviews").glob("es-*.md")) if (REPO / "docs" / "reviews").is_dir() else []
+    statuses = {p.relative_to(REPO).as_posix(): review_status(read_catalogue(p))
+                for p in [*sorted((REPO / "locale" / "es").rglob("*.po")), i18n.catalogue_path("es")]}
+    assert set(statuses.values()) <= {AWAITING_REVIEW, REVIEWED}, statuses
+    if not notes:
+        assert set(statuses.values()) == {AWAITING_REVIEW}, "marked reviewed with no review note in docs/reviews/"
+
+
+def test_the_glossary_finds_plural_and_glossed_terms_and_sorts_in_the_readers_alphabet():
+    """A Spanish reader's glossary (issue 23): "citaciones" finds "Citación (subpoena)", an acronym
+    finds its term, a name split over two lines is found, and the list is alphabetical in the words
+    shown, accents aside."""
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    from dpskit.content.model import Content, GlossaryTerm
+    from dpskit.exporters.context import glossary_used
+
+    terms = ["Orden administrativa", "Citación (subpoena)", "Fuerza Conjunta contra el Terrorismo (JTTF)",
+             "Énfasis de prueba", "Apoyo material", "RICO (Georgia)"]
+    content = Content(root=REPO, glossary=[GlossaryTerm(t, "…", ()) for t in terms])
+    nb = new_notebook(cells=[new_markdown_cell("Llegaron dos citaciones. La JTTF y una orden administrativa.\n"
+                                               "Hubo énfasis de\nprueba. Georgia v. Randolph no es RICO.")])
+    assert [t.term for t in glossary_used(nb, content)] == [
+        "Citación (subpoena)", "Énfasis de prueba", "Fuerza Conjunta contra el Terrorismo (JTTF)", "Orden administrativa",
+        "RICO (Georgia)"]
+
+
+def test_a_spanish_builds_workshop_warnings_are_spanish(mini_root):
+    """The workshop file's warnings are printed once the pack's language is known (issue 23)."""
+    from dpskit.build import build
+
+    workshop = mini_root / "workshop.yml"
+    workshop.write_text(workshop.read_text() + "language: es\n")
+    result = build(mini_root, mini_root / "build" / "es", workshop=workshop, formats=["takehome"], pdf=False)
+    blank = [w for w in result.warnings if "contacts.lawyer" in w]
+    assert blank and "línea en blanco" in blank[0] and "blank line" not in blank[0], result.warnings

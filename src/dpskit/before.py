@@ -72,8 +72,9 @@ def warrant_samples() -> list[dict]:
     return [judicial, administrative]
 
 
-def subpoena_samples() -> list[dict]:
-    """A federal grand-jury subpoena with the parts a witness and a lawyer look at first."""
+def subpoena_samples(content: Content) -> list[dict]:
+    """A federal grand-jury subpoena with the parts a witness and a lawyer look at first; what to
+    say is the script people learn (data/scripts.yaml), word for word."""
     return [{
         "name": _("Sample grand jury subpoena"),
         "form": _("Subpoena to testify before a grand jury"),
@@ -97,13 +98,13 @@ def subpoena_samples() -> list[dict]:
             _("Documents asked for: don't delete, destroy or hide anything. Your lawyer handles what is produced."),
             _("The prosecutor who asked for it: your lawyer contacts them, not you."),
         ],
-        "caveat": _("If an agent hands it to you, take the paper and say only: \"I don't want to talk with you. "
-                    "If you leave a card, my lawyer will contact you.\""),
+        "caveat": _("If an agent hands it to you, take the paper and say only: \"{script}\"").format(
+            script=content.scripts["lawyer-will-call"].say),
     }]
 
 
 SAMPLES = {
-    "warrants": (warrant_samples, lambda: _("SAMPLE warrants: judicial and administrative"),
+    "warrants": (lambda content: warrant_samples(), lambda: _("SAMPLE warrants: judicial and administrative"),
                  lambda: _("For the warrant check in pairs (session 03): print both pages one-sided, one set per pair. "
                            "Numbered marks show the parts to check; the list under each document says what to look for.")),
     "subpoena": (subpoena_samples, lambda: _("SAMPLE grand jury subpoena"),
@@ -115,7 +116,7 @@ SAMPLES = {
 def render_samples(content: Content, kind: str, paper: str = "letter") -> str:
     documents, title, help_text = SAMPLES[kind]
     return environment().get_template("samples.html.j2").render(
-        content=content, paper=paper, language=language(), documents=documents(), title=title(), help=help_text())
+        content=content, paper=paper, language=language(), documents=documents(content), title=title(), help=help_text())
 
 
 # Words in a session's `materials` -> the file in this pack that provides it.

@@ -82,7 +82,8 @@ def build(
     if workshop is not None:
         from .workshop import load_workshop
 
-        plan, warnings = load_workshop(Path(workshop), content)
+        with using(language or content.language):  # its warnings speak the pack's language too
+            plan, warnings = load_workshop(Path(workshop), content)
     with using(language or (plan.language if plan else content.language)):
         result = _build(content, plan, warnings, out, sessions, formats, pdf, use_cache, timeout, on_progress)
     result.seconds = time.perf_counter() - started

@@ -546,6 +546,19 @@ def update(root: Path, language: str) -> list[str]:
     return [name for name, path, catalogue in merged if write_catalogue(path, catalogue)]
 
 
+@dataclass(frozen=True)
+class Unfinished:
+    """A message the build shows in English: where a translator finds it, and its first words."""
+    state: str  # "fuzzy" or "missing"
+    where: str  # locale/<language>/<name>.po:<line>, or the English file:line when the catalogue lacks it
+    context: str
+    english: str
+
+    def __str__(self) -> str:
+        words = " ".join(self.english.split())
+        return f"{self.state:7}  {self.where}  msgctxt \"{self.context}\"  \"{words[:60]}{'…' if len(words) > 60 else ''}\""
+
+
 @dataclass
 class Coverage:
     name: str
@@ -555,6 +568,7 @@ class Coverage:
     stale: bool = False  # the catalogue differs from what `translate update` would write
     review: str = ""
     problems: list[str] = field(default_factory=list)
+    unfinished: list[Unfinished] = field(default_factory=list)  # each fuzzy or missing message, in file order
 
     @property
     def total(self) -> int:
@@ -576,13 +590,17 @@ def coverage(root: Path, language: str) -> list[Coverage]:
         by_context = {m.context: m for m in catalogue if m.id} if catalogue is not None else {}
         result.stale = catalogue is None or set(by_context) != {m.context for m in messages}
         result.review = review_status(catalogue) if catalogue is not None else ""
+        po = path.relative_to(root).as_posix()
         for m in messages:
             entry = by_context.get(m.context)
+            where = f"{po}:{entry.lineno}" if entry is not None and entry.lineno else f"{m.file}:{m.line}"
             if entry is None or not entry.string:
                 result.missing += 1
+                result.unfinished.append(Unfinished("missing", where, m.context, m.msgid))
             elif entry.id != m.msgid or "fuzzy" in entry.flags:
                 result.fuzzy += 1
                 result.stale = result.stale or entry.id != m.msgid
+                result.unfinished.append(Unfinished("fuzzy", where, m.context, m.msgid))
             else:
                 result.translated += 1
         report.append(result)

@@ -91,6 +91,8 @@ def check(root: Path | None, workshop: Path | None, source_age: int | None, layo
         sys.exit(1)
     for warning in review_warnings(content, max_age_months=source_age) + slide_warnings(content) + quiz_warnings(content) + standard.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
+    if _report_misquotes(content.root, None):
+        sys.exit(1)
     click.echo(f"OK: {len(content.sessions)} sessions, {len(content.quiz_items)} quiz items, "
                f"{len(content.sources)} sources, {len(content.glossary)} glossary terms, {len(content.scenarios)} scenarios.")
     if workshop is not None:
@@ -108,25 +110,40 @@ def check(root: Path | None, workshop: Path | None, source_age: int | None, layo
             click.secho(f"Warning: {warning}", fg="yellow", err=True)
         count = len(plan.sessions)
         click.echo(f"OK: {workshop.name}: {count} session{'' if count == 1 else 's'}, {plan.start}–{summary.ends}, {summary.total} minutes.")
+        if language is None and plan.language not in ("", "en") and (content.root / "locale" / plan.language).is_dir():
+            _translation_status(content.root, plan.language, warn=True)  # what the build would show in English
     if layout:
         _check_layout(content.root)
     if language is not None and not _report_translation(content.root, language):
         sys.exit(1)
 
 
-def _report_translation(root: Path, language: str) -> bool:
-    """Print translated / fuzzy / missing per catalogue; True when every message is translated."""
-    from .catalogs import AWAITING_REVIEW, coverage, language_problem
+def _report_misquotes(root: Path, language: str | None) -> int:
+    """Print every quotation of a script that is not its words (dpskit.content.quotes); how many."""
+    from .content.quotes import quotation_problems
 
+    problems = quotation_problems(root, language)
+    if problems:
+        click.secho(f"{len(problems)} quotation(s) of a script not in the words of data/scripts.yaml"
+                    f"{f' or locale/{language}/shared.po' if language else ''}:", fg="red", err=True)
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+    return len(problems)
+
+
+def _report_translation(root: Path, language: str) -> bool:
+    """Print translated / fuzzy / missing per catalogue and name every message the build would show
+    in English; True when every message is translated and every script quoted word for word."""
     from .content import load_content
     from .content.quizbias import quiz_warnings
     from .content.slidefit import slide_warnings
+
+    from .catalogs import language_problem
 
     problem = language_problem(root, language)
     if problem:
         click.secho(f"--language {language!r} {problem}", fg="red", err=True)
         return False
-    report = coverage(root, language)
     translated_content, errors = load_content(root, language=language)  # the content as the build reads it
     if errors:
         click.secho(f"The content read in {language!r} has {len(errors)} problem(s) (a translation broke a placeholder, "
@@ -134,25 +151,75 @@ def _report_translation(root: Path, language: str) -> bool:
         _report_errors(errors)
     for warning in slide_warnings(translated_content) + quiz_warnings(translated_content):
         click.secho(f"Warning ({language}): {warning}", fg="yellow", err=True)
+    finished = _translation_status(root, language, told={str(e) for e in errors})
+    misquoted = _report_misquotes(root, language)
+    return finished and not errors and not misquoted
+
+
+def _translation_status(root: Path, language: str, *, warn: bool = False, told: set[str] = frozenset()) -> bool:
+    """The per-catalogue table, then one line per fuzzy or missing message (catalogue and line,
+    context, first English words) and what to do; True when there is none. `warn`: as warnings;
+    `told`: catalogue problems already printed."""
+    from .catalogs import AWAITING_REVIEW, coverage
+
+    report = coverage(root, language)
+    interface = _interface_status(language)
     width = max(len(c.name) for c in report)
     click.echo(f"Content translation into {language!r} (locale/{language}/):")
     for c in report:
         stale = "  (stale: run dpskit translate update)" if c.stale else ""
         click.echo(f"  {c.name:<{width}}  {c.translated:4} translated  {c.fuzzy:4} fuzzy  {c.missing:4} missing  of {c.total}{stale}")
         for problem in c.problems:
-            if problem not in {str(e) for e in errors}:  # a broken catalogue is told once
+            if problem not in told:  # a broken catalogue is told once
                 click.secho(f"  {problem}", fg="red", err=True)
     translated, fuzzy, missing = (sum(getattr(c, k) for c in report) for k in ("translated", "fuzzy", "missing"))
     total = translated + fuzzy + missing
     click.echo(f"  total: {translated}/{total} translated ({100 * translated / max(total, 1):.1f} %), {fuzzy} fuzzy, {missing} missing")
+    if interface is not None:
+        click.echo(f"  interface (src/dpskit/locale/{language}/LC_MESSAGES/dpskit.po): {interface.translated} translated, "
+                   f"{len(interface.fuzzy)} fuzzy, {len(interface.missing)} missing, {len(interface.broken)} with a changed placeholder")
     if any(c.review in ("", AWAITING_REVIEW) for c in report):
         click.echo("  review: community translation, awaiting review by a native-speaking trainer")
-    return fuzzy == 0 and missing == 0 and not errors and not any(c.problems for c in report)
+    unfinished = [u for c in report for u in c.unfinished]
+    if interface is not None:
+        from .catalogs import Unfinished
+
+        po = f"src/dpskit/locale/{language}/LC_MESSAGES/dpskit.po"
+        unfinished += [Unfinished(state, po, "(interface)", english) for state, found in
+                       (("fuzzy", interface.fuzzy), ("missing", interface.missing), ("broken", interface.broken)) for english in found]
+    if unfinished:
+        colour = "yellow" if warn else "red"
+        click.secho(f"{'Warning: ' if warn else ''}{len(unfinished)} message(s) not translated into {language!r}: "
+                    "the build shows their English.", fg=colour, err=True)
+        for u in unfinished:
+            click.echo(f"  {u}", err=True)
+        click.echo("  To fix one: open the .po at that line in a text editor, or in a PO editor such as Poedit (it shows a "
+                   "fuzzy entry in orange as Needs Work); compare the translation with the English (a fuzzy entry keeps "
+                   "the old English as #| msgid), correct it, and clear the fuzzy mark (untick Needs Work, or delete the "
+                   "\"#, fuzzy\" line). See README.md, Translating.", err=True)
+    return not unfinished and not any(c.problems for c in report)
+
+
+def _interface_status(language: str):
+    """The interface catalogue's coverage, where this is a checkout (babel.cfg names the sources)."""
+    from .messages import CHECKOUT, coverage
+
+    return coverage(language) if (CHECKOUT / "babel.cfg").is_file() else None
 
 
 @cli.group()
 def translate() -> None:
     """Content translations: gettext catalogues under locale/<language>/, English is the source."""
+
+
+@translate.command("status")
+@click.option("--language", "-l", required=True, metavar="CODE", help="Language code, e.g. es.")
+@click.pass_obj
+def translate_status(root: Path | None, language: str) -> None:
+    """Per catalogue: translated, fuzzy and missing messages, then each fuzzy or missing one with
+    its catalogue line and context. Exits 1 while any is left."""
+    if not _translation_status(_project_root(root), language):
+        sys.exit(1)
 
 
 @translate.command("update")

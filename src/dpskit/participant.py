@@ -71,8 +71,20 @@ def notebook_folder(pack: Path) -> Path:
     raise FileNotFoundError(f"{pack} has no notebooks/ folder: build a workshop pack first (make workshop)")
 
 
-def private_environment(home: Path) -> dict[str, str]:
-    """Environment for a server whose config, settings and history stay in `home` (temporary)."""
+def lab_locale(language: str) -> str | None:
+    """The installed JupyterLab language pack for `language` ("es" -> "es_ES"), or None: then Lab's
+    menus stay English (dpskit's own words in the notebooks still speak the pack's language)."""
+    from importlib.metadata import entry_points
+
+    wanted = language.replace("-", "_")
+    packs = sorted(point.name for point in entry_points(group="jupyterlab.languagepack"))
+    return next((name for name in packs if name.lower() == wanted.lower()), None) or \
+        next((name for name in packs if name.split("_")[0].lower() == wanted.split("_")[0].lower()), None)
+
+
+def private_environment(home: Path, language: str | None = None) -> dict[str, str]:
+    """Environment for a server whose config, settings and history stay in `home` (temporary).
+    With the pack's `language`, JupyterLab's own menus speak it where its language pack is installed."""
     config = home / "jupyter-config"
     (config / "custom").mkdir(parents=True, exist_ok=True)
     try:
@@ -80,6 +92,11 @@ def private_environment(home: Path) -> dict[str, str]:
         shutil.copyfile(shared / "custom" / "custom.css", config / "custom" / "custom.css")
     except FileNotFoundError:
         pass  # Voilà needs none of these
+    locale = lab_locale(language) if language and language != "en" else None
+    if locale:  # a user setting in the temporary settings folder: Lab's Settings > Language, chosen for them
+        translation = home / "lab-user-settings" / "@jupyterlab" / "translation-extension"
+        translation.mkdir(parents=True, exist_ok=True)
+        (translation / "plugin.jupyterlab-settings").write_text(f'{{"locale": "{locale}"}}\n')
     ipython = home / "ipython" / "profile_default"
     ipython.mkdir(parents=True, exist_ok=True)
     (ipython / "ipython_kernel_config.py").write_text("c.HistoryManager.enabled = False\n")
@@ -95,30 +112,63 @@ def private_environment(home: Path) -> dict[str, str]:
     }
 
 
-def pack_language(pack: Path) -> str:
-    """The language a pack was built in, from the curriculum.yml its build wrote beside the notebooks."""
+def pack_manifest(pack: Path) -> dict:
+    """The curriculum.yml a pack's build wrote beside the notebooks (its title and language)."""
     from ruamel.yaml import YAML
 
     for folder in (Path(pack), Path(pack).parent):
         manifest = folder / "curriculum.yml"
         if manifest.is_file():
-            data = YAML(typ="safe", pure=True).load(manifest.read_text(encoding="utf-8")) or {}
-            return str(data.get("language") or "en")
-    return "en"
+            return YAML(typ="safe", pure=True).load(manifest.read_text(encoding="utf-8")) or {}
+    return {}
 
 
-def voila_language(pack: Path) -> list[str]:
-    """Voilà options for the pack's language: the page's lang, and the words of Voilà's own loading
-    screen (dpskit's Voilà template shows these instead of Voilà's English)."""
+def pack_language(pack: Path) -> str:
+    """The language a pack was built in, from the curriculum.yml its build wrote beside the notebooks."""
+    return str(pack_manifest(pack).get("language") or "en")
+
+
+def session_titles(pack: Path) -> dict[str, str]:
+    """Notebook file name -> the session's title in the pack's language (its metadata says it)."""
+    import json
+
+    titles = {}
+    for notebook in sorted(notebook_folder(pack).glob("*.ipynb")):
+        try:
+            title = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {}).get("dpskit", {}).get("title")
+        except (OSError, ValueError):
+            continue
+        if isinstance(title, str) and title.strip():
+            titles[notebook.name] = title
+    return titles
+
+
+def voila_language(pack: Path, *, hub: bool = False) -> list[str]:
+    """Voilà options for the pack's language: the page's lang, and the words dpskit's Voilà template
+    shows instead of Voilà's English (the list of sessions by title, the loading screen, the error
+    pages). They reach the templates as page_config's extensionConfig on the list and the session
+    pages, and as a template variable on the error pages (Jupyter Server's jinja_template_vars; in
+    `hub` mode Voilà runs inside Jupyter Server)."""
     import json
 
     from .i18n import _, using
 
-    language = pack_language(pack)
+    manifest = pack_manifest(pack)
+    language = str(manifest.get("language") or "en")
     with using(language):
-        texts = {"loading": _("Opening the session…"), "running": _("Getting part {index} of {count} ready…")}
+        title = str(manifest.get("title") or _("Sessions"))
+        words = {"title": title, "heading": title,
+                 "choose": _("Tap a session to open it. It takes a few seconds to get ready."),
+                 "opening": _("Opening the session…"), "loading": _("Opening the session…"),
+                 "running": _("Getting part {index} of {count} ready…"),
+                 "missing": _("There is no such page in this workshop."),
+                 "failed": _("Something went wrong. Go back to the list and open the session again."),
+                 "back": _("Back to the list of sessions")}
+    config = {"dpskit": {"language": language.split("-")[0], "words": words, "sessions": session_titles(pack)}}
+    variables = json.dumps({"jinja_template_vars": config} if not hub else config, ensure_ascii=False)
     return [f"--VoilaExporter.language_code={language.split('-')[0]}",
-            f"--VoilaConfiguration.resources={json.dumps({'dpskit_text': texts}, ensure_ascii=False)}"]
+            f"--VoilaConfiguration.extension_config={json.dumps(config, ensure_ascii=False)}",
+            f"--ServerApp.jinja_template_vars={variables}" if hub else f"--Voila.tornado_settings={variables}"]
 
 
 def server_command(pack: Path, *, lab: bool = False, port: int = 8866, open_browser: bool = True) -> list[str]:
@@ -168,7 +218,7 @@ def hub_command(pack: Path, *, lab: bool = False) -> list[str]:
     voila_only = [] if lab else [f"--ServerApp.jpserver_extensions={HUB_VOILA_EXTENSIONS!r}"]
     return [sys.executable, "-m", "jupyterhub.singleuser", *locked_down(root, allow_root=False), *voila_only,
             f"--VoilaConfiguration.template={TEMPLATE}", "--VoilaConfiguration.show_tracebacks=False",
-            *voila_language(pack),
+            *voila_language(pack, hub=True),
             # Voilà as a server extension would fetch MathJax from cdnjs; None turns it off, as standalone.
             '--ServerApp.tornado_settings={"mathjax_url": None, "mathjax_config": None}',
             f"--ServerApp.default_url={'/lab' if lab else '/voila/tree'}"]
@@ -185,7 +235,7 @@ def serve(pack: Path, *, lab: bool = False, port: int = 8866, open_browser: bool
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, signal.default_int_handler)  # cleaned up like Ctrl-C
     try:
-        env = private_environment(home)
+        env = private_environment(home, pack_language(pack))
         if hub:  # a hub user's caches (matplotlib, pip, ~/.local) go with the rest
             env["HOME"] = str(home)
         process = subprocess.Popen(command, env=env)

@@ -19,6 +19,7 @@ class Source:
     status: str = "unverified"  # verified | secondary | unverified: who could check what, see sources.json
     scope: str = ""
     note: str = ""
+    editions: dict = field(default_factory=dict, compare=False, hash=False)  # language -> {title, url, confirmed}
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,35 @@ def glossary_used(nb, content: Content) -> list:
         cell.source for cell in nb.cells
         if cell.cell_type == "markdown" and "facilitator" not in cell.metadata.get("tags", [])
     )
-    return [term for term in content.glossary if re.search(rf"(?<!\w){re.escape(term.term)}(?!\w)", text, re.IGNORECASE)]
+    plain = _alphabetical(text)  # "citaciones" is the plural of "citación": accents and case do not count
+    used = [term for term in content.glossary
+            if any(re.search(rf"(?<!\w){_words(_alphabetical(name))}(?:e?s)?(?!\w)", plain) for name in _term_names(term.term))]
+    return sorted(used, key=lambda term: _alphabetical(term.term))
+
+
+def _term_names(term: str) -> list[str]:
+    """How a glossary term shows in running text: itself (or plural), the words before a
+    parenthesis ("Citación (subpoena)" is found as "citaciones"), and an acronym in one ("JTTF")."""
+    names = [term]
+    head, _, inside = term.partition(" (")
+    if inside:
+        names.append(head)
+        inside = inside.rstrip(")")
+        if re.fullmatch(r"[A-Z][A-Z0-9-]+", inside):
+            names.append(inside)
+    return names
+
+
+def _words(name: str) -> str:
+    """A pattern for a name's words, whatever spacing or line break is between them."""
+    return r"\s+".join(map(re.escape, name.split()))
+
+
+def _alphabetical(text: str) -> str:
+    """A sort key for any Latin-script language: accents and case do not count (Órden with Orden)."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 def agenda_frame(parts: list[dict[str, Any]]):

@@ -49,6 +49,8 @@ class ParticipantMetadataPreprocessor(Preprocessor):
     def preprocess(self, nb, resources):
         session = nb.metadata.get("dpskit", {})
         nb.metadata["dpskit"] = {key: value for key, value in session.items() if key in self.keep}
+        if session.get("title"):  # what Voilà's page and tab say instead of the file name
+            nb.metadata["title"] = session["title"]
         return nb, resources
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from ..participant import TEMPLATE
+from ..participant import TEMPLATE, voila_language
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> None:
         f"--BoundedKernelManager.max_kernels={args.max_kernels}",
         f"--MappingKernelManager.cull_idle_timeout={args.idle_minutes * 60}", "--MappingKernelManager.cull_interval=60",
         f"--RoomApp.facilitator_pack={args.facilitator}", f"--RoomApp.join_url={args.join_url}",
+        *voila_language(args.participant),  # the list and session pages say the pack's language
     ], room_code=code, host_token=token)
 
 
