@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 import pytest
 
@@ -260,3 +261,54 @@ def test_the_room_needs_the_facilitator_pack_with_its_participant_pack(tmp_path)
     assert room_packs(facilitator) == (facilitator.resolve(), participant.resolve())
     with pytest.raises(FileNotFoundError, match="give the facilitator pack"):
         room_packs(participant)
+
+
+def test_every_refusal_a_phone_can_get_is_in_its_language():
+    """The join page shows the message for the server's code, never the server's English text."""
+    import ast
+    import inspect
+
+    import dpskit.room.app as app
+    import dpskit.room.polls as polls
+    from dpskit.i18n import using
+    from dpskit.room.pages import phone_messages
+
+    codes = set()
+    for module in (polls, app):
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "VoteRefused" and len(node.args) == 3:
+                codes.add(node.args[2].value)
+            if isinstance(node, ast.Dict):
+                keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+                if "code" in keys and isinstance(node.values[keys.index("code")], ast.Constant):
+                    codes.add(node.values[keys.index("code")].value)
+    assert codes >= {"closed", "already", "choose", "reload", "slow"}, codes
+    english = phone_messages()
+    with using("es"):
+        spanish = phone_messages()
+    assert codes <= set(english) and all(spanish[code] != english[code] for code in codes | {"refused"})
+    assert "msg[result[1].code] || msg.refused" in (Path(app.__file__).parents[1] / "assets" / "room_join.js").read_text()
+
+
+@pytest.mark.parametrize("option, message", [
+    ("--port=99999", "99999"), ("--host=999.1.1.1", "--host 999.1.1.1: not an address of this computer"),
+    ("--host=room.example", "not an address of this computer"), ("--allow-network=0.0.0.0/0", "too wide"),
+])
+def test_bad_room_options_are_one_line(tmp_path, option, message):
+    from click.testing import CliRunner
+
+    from dpskit.cli import cli
+
+    result = CliRunner().invoke(cli, ["room", str(tmp_path), option])
+    assert result.exit_code != 0 and message in result.output and "Traceback" not in result.output, result.output
+    assert [line for line in result.output.splitlines() if line.startswith("Error:")] == [
+        next(line for line in result.output.splitlines() if message in line)], result.output  # click's usage lines aside
+
+
+def test_room_without_the_live_extra_is_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    code = "import sys; sys.modules['voila'] = None\nfrom dpskit.cli import cli\ncli(['room', sys.argv[1]])"
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and result.stderr.strip() == "Error: voila is not installed: pip install 'dpskit[live]'", result.stderr

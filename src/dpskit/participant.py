@@ -229,7 +229,8 @@ def server_command(pack: Path, *, lab: bool = False, port: int = 8866, open_brow
     says the pack's language (the kernel's widgets speak it: see dpskit.notebook)."""
     browser = [] if open_browser else ["--no-browser"]
     if not lab:
-        return [sys.executable, "-m", "voila", str(notebook_folder(pack)), f"--template={TEMPLATE}",
+        # -W: traitlets calls a JSON value for a dict option deprecated and prints all of it; nothing for a facilitator
+        return [sys.executable, "-W", "ignore::DeprecationWarning", "-m", "voila", str(notebook_folder(pack)), f"--template={TEMPLATE}",
                 f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=False", *voila_language(pack), *browser,
                 *KERNEL_LIFETIME]
     return [sys.executable, "-m", "jupyterlab", *locked_down(Path(pack).resolve()), f"--ServerApp.port={port}",

@@ -10,6 +10,7 @@ Jupyter environment."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import shutil
@@ -84,9 +85,7 @@ def port_holder(port: int) -> str:
 
 def allowed_network(text: str):
     """A network the facilitator allows beyond the private ones (venue wifi with public addresses):
-    a network, never a single address's worth of the internet (at least /16 for IPv4, /48 for IPv6)."""
-    import ipaddress
-
+    a network, never a large part of the internet (at least /16 for IPv4, /48 for IPv6)."""
     try:
         network = ipaddress.ip_network(text, strict=False)
     except ValueError:
@@ -103,15 +102,17 @@ class Room:
                  env: dict[str, str] | None = None, output=None, allow_networks: tuple[str, ...] = (), orphan_seconds: int = 60):
         from ..participant import dies_with_parent, private_environment
 
-        self.facilitator, self.participant = room_packs(pack)
-        networks = [str(allowed_network(n)) for n in allow_networks]
-        self.code, self.token = secrets.token_urlsafe(6), secrets.token_urlsafe(18)
-        try:
-            socket.getaddrinfo(host, port)
-        except (socket.gaierror, UnicodeError, OverflowError):
-            raise ValueError(f"--host {host}: not an address of this computer (give 0.0.0.0 or one of {', '.join(lan_addresses())})") from None
         if not 0 <= port <= 65535:
             raise ValueError(f"--port {port}: give a number from 1 to 65535")
+        host = "127.0.0.1" if host == "localhost" else host
+        try:  # an address literal, never a name to look up
+            with socket.socket(socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET) as probe:
+                probe.bind((host, 0))
+        except (OSError, ValueError):
+            raise ValueError(f"--host {host}: not an address of this computer (give 0.0.0.0 or one of {', '.join(lan_addresses())})") from None
+        networks = [str(allowed_network(n)) for n in allow_networks]
+        self.facilitator, self.participant = room_packs(pack)
+        self.code, self.token = secrets.token_urlsafe(6), secrets.token_urlsafe(18)
         self.moved_from = None
         if not _port_free(host, port):
             holder = port_holder(port)
