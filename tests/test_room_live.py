@@ -656,6 +656,12 @@ def test_nothing_is_kept_and_no_address_is_logged(room, packs):
     addresses = [m.group(0) for pattern in (IPV4, IPV6) for m in pattern.finditer(log) if _is_address(m.group(0))]
     assert addresses == [] and "127.0.0.1" not in log, addresses[:5]
     assert room.token not in log
+    from dpskit.room.network import KERNEL_ID
+
+    # nothing per request (4xx lines named the room code and kernel ids) or per participant (Voilà's
+    # "not trusted", the kernel's "plain text" warning for each notebook)
+    assert f"/r/{room.code}/" not in log and not KERNEL_ID.search(log), log[:2000]
+    assert "not trusted" not in log and "plain text" not in log, log[:2000]
     for pack, before in room.packs_before.items():
         assert snapshot(pack) == before, f"{pack} changed during the room"
     assert POLL_IDS, "no poll ran"

@@ -2,8 +2,8 @@
 
 One server on the facilitator's laptop, reachable over the venue wifi or the laptop's hotspot
 (no internet needed): participants open its address (a QR code on the first slide of every deck)
-and get the participant pack and its notebooks in Voilà; the facilitator opens live anonymous
-polls from question slides. Only counts per option are kept, in memory; nothing is logged about
+and get the participant pack (its slides, with quizzes and role-plays, and take-homes) and, when
+asked for, its notebooks live in Voilà; the facilitator opens live anonymous polls from question slides. Only counts per option are kept, in memory; nothing is logged about
 who asked; requests from outside the local network are refused; everything is gone when the
 server stops. The server runs in its own process with the participant mode's private, temporary
 Jupyter environment."""
