@@ -110,3 +110,99 @@ def test_the_server_side_request_recorder_sees_an_outside_attempt(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(tmp_path), "DPSKIT_NET_LOG": str(log)}
     subprocess.run([sys.executable, "-c", probe], env=env, check=True, timeout=60)
     assert [line.split()[1:] for line in log.read_text().splitlines()] == [["getaddrinfo", "outside.invalid"]]
+
+
+# --------------------------------------------------------------------------- the server's lifetime
+
+
+def _start_participant(pack: Path, log: Path):
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from live_support import free_port
+
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("dpskit")), "participant", "--no-browser", f"--port={port}", str(pack)]
+    process = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
+                return process, port
+        except OSError:
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.3)
+    process.kill()
+    pytest.fail(f"dpskit participant did not answer: {log.read_text()}")
+
+
+def _open_notebook(port: int, pack: Path) -> tuple[str, str]:
+    """A notebook page as a browser gets it: (its kernel id, the _xsrf cookie it set)."""
+    import urllib.request
+
+    notebook = next((pack / "notebooks").glob("*.ipynb")).name
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/{notebook}", timeout=180) as response:
+        page = response.read().decode()
+        cookies = response.headers.get_all("Set-Cookie") or []
+    kernel_id = re.search(r'kernelId": "([0-9a-f-]+)"', page).group(1)
+    xsrf = next((c.split(";")[0].split("=", 1)[1] for c in cookies if c.startswith("_xsrf=")), "")
+    return kernel_id, xsrf
+
+
+def _wait_gone(processes, timeout: float = 30) -> list:
+    import psutil
+
+    _, alive = psutil.wait_procs(processes, timeout=timeout)
+    for process in alive:
+        process.kill()
+    return alive
+
+
+def test_a_closed_notebook_page_can_stop_its_kernel(mini_build, tmp_path):
+    """Voilà's page stops its kernel on unload with the _xsrf cookie, which its notebook page never
+    set when opened by URL (403, and 13 kernels alive at the end of a session)."""
+    import signal
+    import urllib.request
+
+    psutil = pytest.importorskip("psutil")
+    process, port = _start_participant(mini_build, tmp_path / "participant.log")
+    try:
+        voila = psutil.Process(process.pid).children()[0]
+        kernel_id, xsrf = _open_notebook(port, mini_build)
+        assert xsrf, "the notebook page sets no _xsrf cookie: its unload request is refused"
+        assert len(voila.children()) == 1
+        body = f"_xsrf={xsrf}".encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/voila/api/shutdown/{kernel_id}", data=body, method="POST",
+                                         headers={"Cookie": f"_xsrf={xsrf}", "Content-Type": "application/x-www-form-urlencoded"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 204
+        assert _wait_gone(voila.children(), timeout=10) == []
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("how", ["SIGHUP", "SIGKILL"])
+def test_participant_mode_ends_with_its_terminal(mini_build, tmp_path, how):
+    """The terminal closed (SIGHUP) left Voilà, its kernel and the temporary folder behind; killed
+    outright (kill -9, the OOM killer), Voilà kept serving on its own. Now everything goes."""
+    import os
+    import signal
+    import socket
+
+    psutil = pytest.importorskip("psutil")
+    process, port = _start_participant(mini_build, tmp_path / "participant.log")
+    voila = psutil.Process(process.pid).children()[0]
+    home = Path(voila.environ()["JUPYTER_CONFIG_DIR"]).parent
+    _open_notebook(port, mini_build)
+    started = [voila, *voila.children(recursive=True)]
+    assert len(started) == 2 and home.is_dir()
+    os.kill(process.pid, getattr(signal, how))
+    assert _wait_gone(started) == [], f"still running after {how}: {started}"
+    process.wait(timeout=30)
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    if how == "SIGHUP":
+        assert not home.exists(), "the temporary folder outlived the server"

@@ -432,22 +432,29 @@ def participant(pack: Path, lab: bool, port: int, no_browser: bool, hub: bool) -
                    "when the pack is its build).")
 @click.option("--host", default="0.0.0.0", show_default=True,
               help="Address to listen on: every network of this computer, or one interface's address.")
-@click.option("--port", type=int, default=8866, show_default=True, help="Port (a free one if taken).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True,
+              help="Port (another free one if a program other than a dpskit room holds it).")
+@click.option("--allow-network", "allow_networks", multiple=True, metavar="NETWORK",
+              help="Also accept devices on this network, e.g. 203.0.113.0/24, for venue wifi that gives public "
+                   "addresses (only private networks by default). Repeatable.")
 @click.pass_obj
-def room(root: Path | None, pack: Path, workshop: Path | None, host: str, port: int) -> None:
+def room(root: Path | None, pack: Path, workshop: Path | None, host: str, port: int, allow_networks: tuple[str, ...]) -> None:
     """Open the room: participants join PACK's participant pack and notebooks from their phones
     over the room's wifi, and answer live anonymous polls opened from the slides. Give the
     facilitator pack (build/<pack>); nothing is saved. Needs dpskit[live]. Stop with Ctrl-C."""
-    try:
-        from .room import serve
-    except ImportError as exc:
-        raise click.ClickException(f"{exc.name} is not installed: pip install 'dpskit[live]'") from None
+    import importlib.util
+
+    for module in ("voila", "jupyter_server", "segno", "psutil"):  # the live extra, before anything starts
+        if importlib.util.find_spec(module) is None:
+            raise click.ClickException(f"{module} is not installed: pip install 'dpskit[live]'")
+    from .room import serve
+
     settings = _room_settings(root, pack, workshop)
     for name in ("SIGTERM", "SIGHUP"):  # closing the terminal or `kill` closes the room too, kernels and all
         signal.signal(getattr(signal, name), _interrupt)
     try:
-        sys.exit(serve(pack, host=host, port=port, settings=settings, say=click.echo))
-    except (FileNotFoundError, RuntimeError, TimeoutError) as exc:
+        sys.exit(serve(pack, host=host, port=port, settings=settings, say=click.echo, allow_networks=allow_networks))
+    except (FileNotFoundError, RuntimeError, TimeoutError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
 
 

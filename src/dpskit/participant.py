@@ -22,11 +22,14 @@ import subprocess
 import threading
 import sys
 import tempfile
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.web import HTTPError
+from traitlets import Integer
 
 TEMPLATE = "dpskit"
 SHARED = ("dpskit", "jupyterlab")  # share/jupyter/dpskit/jupyterlab: settings/ and custom/
@@ -49,6 +52,68 @@ class ReadOnlyContentsManager(AsyncLargeFileManager):
 
     async def list_checkpoints(self, path):
         return []
+
+
+class PageKernelManager(AsyncMappingKernelManager):
+    """A notebook page's kernel lives as long as its page. Voilà's page asks to stop its kernel
+    when it unloads (reload, back, closed tab) with the `_xsrf` cookie, which Voilà's notebook page
+    never sets: the page's first response sets it here. A kernel whose page never connected, or went
+    away without saying so (a phone's browser often does), stops once it has had no page and no
+    activity for `orphan_seconds`."""
+
+    orphan_seconds = Integer(60, help="seconds a kernel may run with no page connected").tag(config=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._unattended: dict[str, float] = {}  # kernel id -> since when no page is connected (monotonic)
+        self._watch = None
+
+    async def start_kernel(self, *args, **kwargs):
+        from jupyter_server.base.call_context import CallContext
+
+        handler = CallContext.get(CallContext.JUPYTER_HANDLER)
+        if handler is not None and not handler._headers_written:
+            handler.xsrf_token  # noqa: B018 -- reading it sets the cookie on this response
+        kernel_id = await super().start_kernel(*args, **kwargs)
+        self._unattended[kernel_id] = time.monotonic()
+        if self._watch is None:
+            from tornado.ioloop import PeriodicCallback
+
+            self._watch = PeriodicCallback(self.stop_orphans, 1000 * max(1, min(10, self.orphan_seconds // 4)))
+            self._watch.start()
+        return kernel_id
+
+    def notify_connect(self, kernel_id):
+        super().notify_connect(kernel_id)
+        self._unattended.pop(kernel_id, None)
+
+    def notify_disconnect(self, kernel_id):
+        super().notify_disconnect(kernel_id)
+        if self._kernel_connections.get(kernel_id) == 0:
+            self._unattended[kernel_id] = time.monotonic()
+
+    def orphans(self, now: float) -> list[str]:
+        """Kernels with no page for `orphan_seconds` and no activity since (a render still running is busy)."""
+        found = []
+        for kernel_id, since in list(self._unattended.items()):
+            if kernel_id not in self:
+                self._unattended.pop(kernel_id, None)
+                continue
+            kernel = self.get_kernel(kernel_id)
+            last = getattr(kernel, "last_activity", None)
+            idle_for = (datetime.now(timezone.utc) - last).total_seconds() if last else float("inf")
+            if (now - since >= self.orphan_seconds and idle_for >= self.orphan_seconds
+                    and getattr(kernel, "execution_state", "") != "busy" and not self._kernel_connections.get(kernel_id)):
+                found.append(kernel_id)
+        return found
+
+    async def stop_orphans(self) -> None:
+        for kernel_id in self.orphans(time.monotonic()):
+            self._unattended.pop(kernel_id, None)
+            try:
+                await self.shutdown_kernel(kernel_id)
+            except Exception:  # already gone
+                pass
 
 
 def lab_settings() -> Path:
@@ -171,13 +236,53 @@ def voila_language(pack: Path, *, hub: bool = False) -> list[str]:
             f"--ServerApp.jinja_template_vars={variables}" if hub else f"--Voila.tornado_settings={variables}"]
 
 
+# A notebook's kernel goes with its page (PageKernelManager); one left idle goes after 20 minutes. Kernels
+# talk to the server through files in the private temporary folder (IPC), not TCP ports other users could reach.
+KERNEL_LIFETIME = ("--VoilaConfiguration.multi_kernel_manager_class=dpskit.participant.PageKernelManager",
+                   "--MappingKernelManager.cull_idle_timeout=1200", "--MappingKernelManager.cull_interval=60",
+                   "--KernelManager.transport=ipc")
+
+
+def dies_with_parent(parent: int):
+    """A `preexec_fn`: the child gets SIGTERM when the process that started it dies, even by
+    `kill -9` or the OOM killer (Linux PR_SET_PDEATHSIG), so no server keeps serving on its own."""
+
+    def arrange() -> None:
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the line above
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return arrange
+
+
+def stop_group(process: subprocess.Popen, timeout: float = 20) -> int | None:
+    """SIGTERM to the server's process group (server and kernels), SIGKILL to whatever lingers."""
+    try:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        os.killpg(process.pid, signal.SIGKILL)  # kernels that outlived the server
+    except ProcessLookupError:
+        pass
+    return process.returncode
+
+
 def server_command(pack: Path, *, lab: bool = False, port: int = 8866, open_browser: bool = True) -> list[str]:
     """The Voilà or JupyterLab command line for `pack`, bound to 127.0.0.1 only. Voilà's page
     says the pack's language (the kernel's widgets speak it: see dpskit.notebook)."""
     browser = [] if open_browser else ["--no-browser"]
     if not lab:
-        return [sys.executable, "-m", "voila", str(notebook_folder(pack)), f"--template={TEMPLATE}",
-                f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=False", *voila_language(pack), *browser]
+        # -W: traitlets calls a JSON value for a dict option deprecated and prints all of it; nothing for a facilitator
+        return [sys.executable, "-W", "ignore::DeprecationWarning", "-m", "voila", str(notebook_folder(pack)), f"--template={TEMPLATE}",
+                f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=False", *voila_language(pack), *browser,
+                *KERNEL_LIFETIME]
     return [sys.executable, "-m", "jupyterlab", *locked_down(Path(pack).resolve()), f"--ServerApp.port={port}",
             "--ServerApp.ip=127.0.0.1", *browser]
 
@@ -233,16 +338,20 @@ def serve(pack: Path, *, lab: bool = False, port: int = 8866, open_browser: bool
     command = hub_command(pack, lab=lab) if hub else server_command(pack, lab=lab, port=port, open_browser=open_browser)
     home = Path(tempfile.mkdtemp(prefix="dpskit-live-"))
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, signal.default_int_handler)  # cleaned up like Ctrl-C
+        for name in ("SIGTERM", "SIGHUP"):  # `kill`, JupyterHub, or the terminal closed: cleaned up like Ctrl-C
+            signal.signal(getattr(signal, name), signal.default_int_handler)
+    process = None
     try:
         env = private_environment(home, pack_language(pack))
         if hub:  # a hub user's caches (matplotlib, pip, ~/.local) go with the rest
             env["HOME"] = str(home)
-        process = subprocess.Popen(command, env=env)
+        # Its own session: Ctrl-C reaches only this process, which then stops the server and its kernels.
+        process = subprocess.Popen(command, env=env, start_new_session=True, preexec_fn=dies_with_parent(os.getpid()))
         try:
             return process.wait()
         except KeyboardInterrupt:
-            process.terminate()
-            return process.wait(timeout=20)
+            return stop_group(process)
     finally:
+        if process is not None:
+            stop_group(process)
         shutil.rmtree(home, ignore_errors=True)

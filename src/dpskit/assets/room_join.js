@@ -1,12 +1,13 @@
 /* dpskit room, a participant's phone: shows the open question and sends one answer.
-   Asks this server only; keeps nothing (the server sets one cookie: the poll's id, to refuse a second vote). */
+   Asks this server only; keeps nothing. The server's one cookie is this device's random pass for the
+   room; each open question comes with this device's ballot, which counts once. */
 (function () {
   "use strict";
   var script = document.currentScript;
   var msg = JSON.parse(script.getAttribute("data-messages"));
   var box = document.getElementById("question"), form = document.getElementById("vote");
   var status = document.getElementById("status"), waiting = document.getElementById("waiting");
-  var shown = null;
+  var shown = null, ballot = null;
 
   function render(poll) {
     shown = poll.id;
@@ -36,6 +37,7 @@
       }
       waiting.hidden = true; box.hidden = false;
       if (poll.id !== shown) { render(poll); form.hidden = false; }
+      ballot = poll.ballot;
       if (poll.answered) { answered(msg.thanks); }
     }).catch(function () { status.textContent = msg.offline; });
   }
@@ -44,12 +46,12 @@
     var choices = Array.prototype.slice.call(form.querySelectorAll("input:checked")).map(function (i) { return Number(i.value); });
     if (!choices.length) { status.textContent = msg.choose; return; }
     fetch("api/vote", {method: "POST", credentials: "same-origin", headers: {"Content-Type": "application/json"},
-                       body: JSON.stringify({id: shown, choices: choices})})
+                       body: JSON.stringify({id: shown, ballot: ballot, choices: choices})})
       .then(function (r) { return r.json().then(function (body) { return [r.status, body]; }); })
       .then(function (result) {
         if (result[0] === 200) { answered(msg.thanks); }
         else if (result[0] === 409) { answered(msg.already); }
-        else { status.textContent = result[1].error || msg.offline; }
+        else { status.textContent = msg[result[1].code] || msg.refused; }  // the phone's language, not the server's
       }).catch(function () { status.textContent = msg.offline; });
   });
   refresh();

@@ -5,40 +5,136 @@ and the poll API. Runs in its own process (`python -m dpskit.room.server`), star
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import secrets
 from functools import cached_property
 from pathlib import Path
 
 import tornado.web
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from traitlets import Integer, Unicode
+from jupyter_server.base.call_context import CallContext
+from traitlets import Integer, List, Unicode
 from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
 from voila.voila_identity_provider import VoilaIdentityProvider
 
+from ..i18n import _
+from ..participant import PageKernelManager
+from .guard import PASS_COOKIE, GuardedHTTPServer, Guard, connection_limits, raise_open_file_limit
 from .network import is_local_address, redact_all_logs
-from .pages import host_page, join_page, ROOM_ASSETS
+from .pages import host_page, join_page, notice_page, ROOM_ASSETS
 from .polls import Polls, VoteRefused
 
-VOTED_COOKIE = "dpskit-poll"
 
-
-class BoundedKernelManager(AsyncMappingKernelManager):
-    """At most `max_kernels` notebooks run at once; idle ones are culled (MappingKernelManager's
-    own culler, configured by `dpskit room`). One more participant gets a clear 503."""
+class BoundedKernelManager(PageKernelManager):
+    """At most `max_kernels` notebooks run at once, `per_device` for one device's pass (its oldest
+    makes way for a new one: a reload, a second tab) and `per_address` for one address. A seat is
+    reserved by the notebook page's handler (NotebookHandler) before Voilà starts the kernel;
+    idle and orphaned kernels are stopped (PageKernelManager, MappingKernelManager's culler)."""
 
     max_kernels = Integer(30, help="most kernels at once").tag(config=True)
-    _starting = 0  # kernels on their way up count too: a whole room may open a notebook at once
+    per_device = Integer(2, help="most kernels for one device").tag(config=True)
+    per_address = Integer(3, help="most kernels for one address").tag(config=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.starting = 0  # seats reserved for kernels on their way up: a whole room may open a notebook at once
+        self.owners: dict[str, tuple[str, str]] = {}  # kernel id -> (device pass, address key), in memory
+
+    def _owned(self, index: int, owner: str) -> list[str]:
+        return [k for k, who in self.owners.items() if k in self and who[index] == owner]
+
+    async def make_way(self, device: str) -> None:
+        """The device's oldest notebooks stop until it has room for one more."""
+        for kernel_id in self._owned(0, device)[: max(0, len(self._owned(0, device)) - self.per_device + 1)]:
+            await self.shutdown_kernel(kernel_id)
+
+    def reserve(self, address: str) -> str | None:
+        """A seat for a notebook from `address`, or why not ("busy": that address has its share; "full")."""
+        self.owners = {k: who for k, who in self.owners.items() if k in self}
+        if len(self._owned(1, address)) >= self.per_address:
+            return "busy"
+        if len(self.list_kernel_ids()) + self.starting >= self.max_kernels:
+            return "full"
+        self.starting += 1
+        return None
+
+    def release(self) -> None:
+        self.starting -= 1
 
     async def start_kernel(self, *args, **kwargs):
-        if len(self.list_kernel_ids()) + self._starting >= self.max_kernels:
-            raise tornado.web.HTTPError(503, reason="The room is full: every notebook seat is taken. "
-                                        "Use the slides or the take-home, or try again in a few minutes.")
-        self._starting += 1
+        handler = CallContext.get(CallContext.JUPYTER_HANDLER)
+        if not getattr(handler, "reserved", False):  # only NotebookHandler starts kernels; this is the backstop
+            raise tornado.web.HTTPError(503, reason="The room is full")
+        handler.reserved = False  # the reservation becomes the kernel
         try:
-            return await super().start_kernel(*args, **kwargs)
+            kernel_id = await super().start_kernel(*args, **kwargs)
         finally:
-            self._starting -= 1
+            self.release()
+        self.owners[kernel_id] = handler.seat_owner
+        return kernel_id
+
+    async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+        """A page may stop its own device's notebook (Voilà's unload beacon), no one else's."""
+        handler = CallContext.get(CallContext.JUPYTER_HANDLER)
+        room = getattr(handler, "settings", {}).get("dpskit_room") if handler is not None else None
+        if room is not None and isinstance(handler, tornado.web.RequestHandler) and "/voila/render/" not in handler.request.path:
+            owner = self.owners.get(kernel_id)
+            if owner is not None and room.guard.device(handler.get_cookie(PASS_COOKIE)) != owner[0]:
+                raise tornado.web.HTTPError(404)
+        self.owners.pop(kernel_id, None)
+        return await super().shutdown_kernel(kernel_id, *args, **kwargs)
+
+
+class NotebookHandler(TornadoVoilaHandler):
+    """Voilà's notebook page behind the room's rules: a notebook needs the pass the join page gives
+    (a plain script gets the join page instead), each device and address gets a bounded share of
+    the seats, and a full room says so in the pack's language, with where to go instead."""
+
+    reserved = False
+    seat_owner = None
+
+    async def prepare(self):
+        await super().prepare()
+        if self._finished:
+            return
+        room = self.settings["dpskit_room"]
+        device = room.guard.device(self.get_cookie(PASS_COOKIE))
+        if device is None:
+            return self.redirect(room.base_url)
+        address = room.guard.address_key(self.request.remote_ip)
+        manager = self.kernel_manager
+        await manager.make_way(device)
+        refused = manager.reserve(address) if room.guard.seats.take(address) else "busy"
+        if refused:
+            return self.notice(503 if refused == "full" else 429, refused)
+        self.reserved, self.seat_owner = True, (device, address)
+
+    def on_finish(self) -> None:
+        if self.reserved:  # the render failed before its kernel started
+            self.reserved = False
+            self.kernel_manager.release()
+        super().on_finish()
+
+    def notice(self, status: int, why: str) -> None:
+        room = self.settings["dpskit_room"]
+        session = Path(self.path_args[0] if self.path_args else "").stem
+        links = [{"href": f"{room.base_url}pack/slides/{session}.slides.html", "text": _("This session's slides: its quizzes and role-plays work there")},
+                 {"href": f"{room.base_url}pack/handouts/{session}.takehome.html", "text": _("This session's take-home")},
+                 {"href": room.base_url, "text": _("Back to the room's page")}]
+        links = [link for link in links if not link["href"].startswith(f"{room.base_url}pack/")
+                 or (Path(room.root_dir) / link["href"].removeprefix(f"{room.base_url}pack/")).is_file()]
+        if why == "full":
+            heading = _("The room is full")
+            text = [_("Every notebook seat on the facilitator's laptop is taken. Use the slides or the take-home, "
+                      "or try again in a few minutes.")]
+        else:
+            heading = _("This device has enough notebooks open")
+            text = [_("Close a notebook you no longer use, wait a minute, then try again.")]
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(notice_page(room.content.language, heading, text, links))
 
 
 class CookielessIdentity(VoilaIdentityProvider):
@@ -54,12 +150,50 @@ def no_request_log(handler) -> None:
 
 
 class RoomApplication(tornado.web.Application):
-    """Refuses every request from outside the local network, before any handler runs."""
+    """Refuses every request from outside the room's networks, before any handler runs, and
+    listens through a server that caps connections and their idle time."""
 
     def find_handler(self, request, **kwargs):
-        if not is_local_address(request.remote_ip):
-            return self.get_handler_delegate(request, tornado.web.ErrorHandler, {"status_code": 403})
+        room = self.settings.get("dpskit_room")
+        if not (room.allows(request.remote_ip) if room is not None else is_local_address(request.remote_ip)):
+            return self.get_handler_delegate(request, OutsideHandler, {"room": room} if room is not None else {})
         return super().find_handler(request, **kwargs)
+
+    def listen(self, port: int, address: str | None = None, **kwargs):
+        room = self.settings["dpskit_room"]
+        server = GuardedHTTPServer(self, idle_connection_timeout=30, body_timeout=30, max_body_size=1 << 20,
+                                   **connection_limits(raise_open_file_limit(), room.max_kernels))
+        server.listen(port, address or "")
+        return server
+
+
+class OutsideHandler(tornado.web.RequestHandler):
+    """What a phone from outside the room's networks sees: why, in the pack's language, and what the
+    facilitator can do about it. The page names the phone's own address, for the facilitator."""
+
+    def initialize(self, room=None):
+        self.room = room
+
+    def prepare(self) -> None:
+        self.set_status(403)
+        self.set_header("Cache-Control", "no-store")
+        if self.room is None:
+            return self.finish()
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(notice_page(self.room.content.language, _("This room is for its own network"), [
+            _("This room accepts only devices on the workshop's own network, and this device's address ({address}) "
+              "is outside it.").format(address=self.request.remote_ip),
+            _("Check that you are on the room's wifi. If the venue's wifi gives public addresses, the facilitator can "
+              "allow it: dpskit room --allow-network <the wifi's network, e.g. {example}>.").format(
+                example=_example_network(self.request.remote_ip))]))
+
+
+def _example_network(address: str) -> str:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "203.0.113.0/24"
+    return str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 64}", strict=False))
 
 
 class RoomHandler(tornado.web.RequestHandler):
@@ -81,7 +215,7 @@ class RoomHandler(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(415)  # forms from other pages cannot post here without a preflight
         try:
             body = json.loads(self.request.body or b"{}")
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python's stack
             raise tornado.web.HTTPError(400) from None
         if not isinstance(body, dict):
             raise tornado.web.HTTPError(400)
@@ -98,7 +232,13 @@ class RoomHandler(tornado.web.RequestHandler):
 
 
 class JoinHandler(RoomHandler):
+    """The join page; a device without the room's pass gets one (a random value in a cookie that ends
+    with the browser session): votes and notebooks need it. Passes per address are rate-limited."""
+
     def get(self) -> None:
+        guard = self.room.guard
+        if guard.device(self.get_cookie(PASS_COOKIE)) is None and guard.passes.take(guard.address_key(self.request.remote_ip)):
+            self.set_cookie(PASS_COOKIE, guard.new_pass(), path=self.room.base_url, httponly=True, samesite="Strict")
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; "
                         "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
@@ -114,27 +254,33 @@ class AssetHandler(RoomHandler):
 
 
 class QuestionHandler(RoomHandler):
-    """A participant's phone asks for the open question every few seconds."""
+    """A participant's phone asks for the open question every few seconds, and gets its ballot for it."""
 
     def get(self) -> None:
         poll = self.room.polls.current
         if poll is None:
             return self.reply({"open": False})
-        self.reply({**poll.question(), "answered": self.get_cookie(VOTED_COOKIE) == poll.id})
+        device = self.room.guard.device(self.get_cookie(PASS_COOKIE))
+        ballot = self.room.polls.ballot(device) if device else None
+        self.reply({**poll.question(), "ballot": ballot, "answered": bool(device) and self.room.polls.answered(device)})
 
 
 class VoteHandler(RoomHandler):
+    """One vote per ballot, a ballot only for a device that opened the join page, and a bounded
+    number of votes per address: a script cannot drive the count."""
+
     def post(self) -> None:
+        guard = self.room.guard
+        device = guard.device(self.get_cookie(PASS_COOKIE))
+        if device is None:
+            return self.reply({"error": "open the room's page first", "code": "reload"}, 403)
+        if not guard.votes.take(guard.address_key(self.request.remote_ip)):
+            return self.reply({"error": "too many votes from this address", "code": "slow"}, 429)
         body = self.json_body()
-        poll_id = str(body.get("id", ""))
-        if self.get_cookie(VOTED_COOKIE) == poll_id:
-            return self.reply({"error": "you have already answered this question"}, 409)
         try:
-            self.room.polls.vote(poll_id, body.get("choices"))
+            self.room.polls.vote(str(body.get("id", "")), body.get("choices"), ballot=body.get("ballot"), device=device)
         except VoteRefused as refused:
-            return self.reply({"error": refused.reason}, refused.status)
-        # The one cookie: the poll's random id, the same for everyone, gone when the browser closes.
-        self.set_cookie(VOTED_COOKIE, poll_id, path=self.room.base_url, httponly=True, samesite="Strict")
+            return self.reply({"error": refused.reason, "code": refused.code}, refused.status)
         self.reply({"counted": True})
 
 
@@ -204,6 +350,26 @@ class RoomApp(Voila):
     room_code = Unicode(config=True)
     host_token = Unicode(config=True)
     join_url = Unicode(config=True, help="the address participants type")
+    allowed_networks = List(Unicode(), config=True, help="networks beyond the private ones whose devices may join")
+    max_kernels = Integer(30, config=True)
+
+    def allows(self, address: str | None) -> bool:
+        """Loopback, private and link-local addresses, and the networks the facilitator allowed."""
+        if is_local_address(address):
+            return True
+        try:
+            ip = ipaddress.ip_address((address or "").split("%")[0])
+        except ValueError:
+            return False
+        return any(ip in network for network in self.networks)
+
+    @cached_property
+    def networks(self) -> list:
+        return [ipaddress.ip_network(n, strict=False) for n in self.allowed_networks]
+
+    @cached_property
+    def guard(self) -> Guard:
+        return Guard()
 
     @cached_property
     def join_html(self) -> str:
@@ -222,9 +388,11 @@ class RoomApp(Voila):
         sessions = []
         for session in self.content.sessions:
             rel = output_path("notebook", session.id).as_posix()
+            slides = output_path("slides", session.id).as_posix()
             if (Path(self.root_dir) / rel).is_file():  # the pack's data has no titles; the notebook does
                 meta = json.loads((Path(self.root_dir) / rel).read_text(encoding="utf-8"))["metadata"].get("dpskit", {})
-                sessions.append(SimpleNamespace(title=meta.get("title") or session.id, notebook_path=rel))
+                sessions.append(SimpleNamespace(title=meta.get("title") or session.id, notebook_path=rel,
+                                                slides_path=slides if (Path(self.root_dir) / slides).is_file() else None))
         return sessions
 
     def init_settings(self):
@@ -244,12 +412,13 @@ class RoomApp(Voila):
             raise SystemExit(f"{self.facilitator_pack}: the pack's data has problems: {errors[0]}")
         self.content = content
         set_language(content.language)  # the join page, the join slide and the poll buttons speak the pack's language
-        self.polls = Polls(dict(content.quiz_items))
-        self.app = RoomApplication(**self.init_settings())
+        self.polls = Polls(dict(content.quiz_items), sign=self.guard.sign)
+        self.app = RoomApplication(**self.init_settings(), dpskit_room=self)
         self.app.settings.update(self.tornado_settings)
         self.app.add_handlers(".*$", self.room_handlers())  # first: they win over Voilà's directory page
         self.app.add_handlers(".*$", self.init_handlers())
-        redact_all_logs((self.host_token,))
+        # Nothing per request or per participant: Voilà's "is not trusted" is said once, by `dpskit room`.
+        redact_all_logs((self.host_token,), drop=(self.base_url, "is not trusted"))
         self.listen()
 
     def room_handlers(self) -> list:
@@ -257,6 +426,8 @@ class RoomApp(Voila):
         host = base + r"host/([A-Za-z0-9_-]+)/"
         return [
             (base, JoinHandler, room),
+            (base + r"voila/render/(.*)", NotebookHandler, {"voila_configuration": self.voila_configuration,
+                                                             "template_paths": self.template_paths, "config": self.config}),
             (base + r"room/(\w+\.js)", AssetHandler, room),
             (base + r"api/poll", QuestionHandler, room),
             (base + r"api/vote", VoteHandler, room),

@@ -52,16 +52,23 @@ def _if_address(match: re.Match) -> str:
     return "<address>"
 
 
+KERNEL_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+
+
 class Redact(logging.Filter):
     """On every log handler: tornado and Jupyter name the client's address in warnings
-    ("400 GET /x (192.168.1.7)", "Malformed HTTP message from ..."); the room's log never does."""
+    ("400 GET /x (192.168.1.7)", "Malformed HTTP message from ..."); the room's log never does.
+    A record about one request or one participant's kernel (it names a path under `drop`, the
+    room's address, or a kernel id) is not logged at all."""
 
-    def __init__(self, secrets: tuple[str, ...] = ()):
+    def __init__(self, secrets: tuple[str, ...] = (), drop: tuple[str, ...] = ()):
         super().__init__()
-        self.secrets = secrets
+        self.secrets, self.drop = secrets, tuple(d for d in drop if d)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
+        if self.drop and (any(d in message for d in self.drop) or KERNEL_ID.search(message)):
+            return False
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         record.msg, record.args = redact(message, self.secrets), ()
@@ -70,7 +77,7 @@ class Redact(logging.Filter):
         return True
 
 
-def redact_all_logs(secrets: tuple[str, ...] = ()) -> None:
+def redact_all_logs(secrets: tuple[str, ...] = (), drop: tuple[str, ...] = ()) -> None:
     """Put the filter on every handler that exists now (call after the app set up its logging),
     and give the root logger one, so tornado's messages never reach Python's unfiltered last resort."""
     import sys
@@ -84,4 +91,4 @@ def redact_all_logs(secrets: tuple[str, ...] = ()) -> None:
     handlers = [handler for logger in loggers for handler in getattr(logger, "handlers", [])]
     for handler in handlers + [logging.lastResort]:
             if not any(isinstance(f, Redact) for f in handler.filters):
-                handler.addFilter(Redact(secrets))
+                handler.addFilter(Redact(secrets, drop))

@@ -42,14 +42,31 @@ def qr_svg(url: str) -> str:
 
 
 def join_page(room) -> str:
-    sessions = [{"title": s.title, "href": f"voila/render/{s.notebook_path}"} for s in room.sessions()]
-    messages = {"thanks": _("Thank you: your answer is counted."), "already": _("You have already answered this question."),
-                "closed": _("This question is closed."), "choose": _("Choose an answer first."),
-                "several": _("Choose every answer that applies."),
-                "offline": _("Cannot reach the room's server. Are you on the room's wifi?")}
+    """The page a phone opens. Sessions open as the participant pack's slides (quizzes and role-plays
+    work there without a kernel); a live notebook, which takes one of the laptop's notebook seats,
+    only when asked for."""
+    sessions = [{"title": s.title, "href": f"pack/{s.slides_path}" if s.slides_path else f"voila/render/{s.notebook_path}",
+                 "notebook": f"voila/render/{s.notebook_path}" if s.slides_path else None} for s in room.sessions()]
     return environment().get_template("room_join.html.j2").render(
         language=room.content.language, title=room.content.title, sessions=sessions, api="api/",
-        messages=messages, page_css=asset("page.css") + page_style())
+        messages=phone_messages(), page_css=asset("page.css") + page_style())
+
+
+def phone_messages() -> dict:
+    """What the join page says, by the code the server answers with (never the server's English)."""
+    return {"thanks": _("Thank you: your answer is counted."), "already": _("You have already answered this question."),
+            "closed": _("This question is closed."), "choose": _("Choose an answer first."),
+            "several": _("Choose every answer that applies."),
+            "offline": _("Cannot reach the room's server. Are you on the room's wifi?"),
+            "reload": _("Your answer could not be counted: reload this page and answer again."),
+            "slow": _("Too many answers from this device at once: wait a minute and try again."),
+            "refused": _("Your answer could not be counted.")}
+
+
+def notice_page(language: str, heading: str, paragraphs: list[str], links: list[dict] | None = None) -> str:
+    """A short page for a phone: the room is full, open the join page first, outside the network."""
+    return environment().get_template("room_notice.html.j2").render(
+        language=language, heading=heading, paragraphs=paragraphs, links=links or [], page_css=asset("page.css") + page_style())
 
 
 def host_messages() -> dict:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
+from pathlib import Path
 
 from ..participant import TEMPLATE, voila_language
 
@@ -20,18 +22,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-kernels", type=int, default=30)
     parser.add_argument("--idle-minutes", type=int, default=20)
     parser.add_argument("--runtime", required=True, help="temporary folder for connection files")
+    parser.add_argument("--orphan-seconds", type=int, default=60, help="a notebook with no page open stops after this")
+    parser.add_argument("--allow-network", action="append", default=[], help="a network beyond the private ones")
     args = parser.parse_args(argv)
 
     from .app import RoomApp
 
     code, token = os.environ.pop("DPSKIT_ROOM_CODE"), os.environ.pop("DPSKIT_ROOM_TOKEN")  # kernels need neither
+    try:
+        _launch(RoomApp, args, code, token)
+    finally:  # also when `dpskit room` was killed outright and this got its parent-death signal
+        shutil.rmtree(Path(args.runtime).parent, ignore_errors=True)
+
+
+def _launch(RoomApp, args, code: str, token: str) -> None:
     RoomApp.launch_instance(argv=[
         args.participant, f"--template={TEMPLATE}", f"--port={args.port}", f"--Voila.ip={args.host}", "--no-browser",
         "--Voila.port_retries=0", "--show_tracebacks=False", f"--Voila.base_url=/r/{code}/",
         f"--Voila.connection_dir_root={args.runtime}",
         "--VoilaConfiguration.multi_kernel_manager_class=dpskit.room.app.BoundedKernelManager",
+        "--KernelManager.transport=ipc",  # kernels talk to the server through files in the room's temporary folder
         "--Voila.identity_provider_class=dpskit.room.app.CookielessIdentity",
-        f"--BoundedKernelManager.max_kernels={args.max_kernels}",
+        f"--BoundedKernelManager.max_kernels={args.max_kernels}", f"--RoomApp.max_kernels={args.max_kernels}",
+        *(f"--RoomApp.allowed_networks={network}" for network in args.allow_network),
+        f"--PageKernelManager.orphan_seconds={args.orphan_seconds}",
         f"--MappingKernelManager.cull_idle_timeout={args.idle_minutes * 60}", "--MappingKernelManager.cull_interval=60",
         f"--RoomApp.facilitator_pack={args.facilitator}", f"--RoomApp.join_url={args.join_url}",
         *voila_language(args.participant),  # the list and session pages say the pack's language
