@@ -197,3 +197,14 @@ def test_a_citation_written_into_quiz_feedback_is_refused(project: Path):
     path.write_text(text.replace("explanation: >-\n", "explanation: >-\n      As the Court held [@miranda-1966].\n", 1))
     checked = dpskit(project, "check")
     assert checked.exit_code == 1 and "[@miranda-1966] in a quiz text prints as it is" in checked.output
+
+
+def test_the_pdf_stage_shows_its_progress(project: Path, tmp_path: Path):
+    from dpskit.pdf import weasyprint_available
+
+    if not weasyprint_available():
+        pytest.skip("SKIPPED LOUDLY: WeasyPrint or Pango is not installed; the PDF progress was NOT checked")
+    built = dpskit(project, "build", "-s", "09-when-ice-detains-someone", "--formats", "takehome", "--out", str(tmp_path / "out"))
+    assert built.exit_code == 0, built.output
+    line = next(line for line in built.output.splitlines() if line.startswith("PDFs: "))
+    assert line.rstrip().split()[-2] == "3/3", line  # the take-home, the pocket card and the family plan, each counted

@@ -124,7 +124,7 @@ def _build(content, plan, warnings, out, sessions, formats, pdf, use_cache, time
         pdf = weasyprint_available()
         if not pdf:
             result.warnings.append("WeasyPrint (or the system's pango) is not installed: no PDFs this time. `pip install dpskit[pdf]`.")
-    report = on_progress or (lambda session_id, step: None)
+    report = on_progress or (lambda task, step, total=None: None)
     settings = {"formats": formats, "pdf": pdf, "workshop": _workshop_dict(plan), "sessions": [s.id for s in selected]}
     deps = Dependencies(content, content.root / CACHE_FOLDER)
     agendas = _session_agendas(frame) if plan is not None else None
@@ -179,7 +179,7 @@ def _build_into(out, content, selected, formats, pdf, plan, frame, timing, setti
         if pdf_jobs:
             from .pdf import render_pdfs
 
-            render_pdfs(pdf_jobs)
+            render_pdfs(pdf_jobs, on_done=lambda target: report("PDFs", target.relative_to(staging).as_posix(), len(pdf_jobs)))
             result.rendered += [job.target.relative_to(staging).as_posix() for job in pdf_jobs]
         _render_landing(content, selected, wanted, stale, staging, plan, frame, timing, result)
         if any(fmt in SOURCE_FORMATS for fmt in formats):

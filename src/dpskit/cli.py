@@ -352,10 +352,11 @@ def _build_with_progress(run_build, root, out, options):
         tasks: dict[str, int] = {}
         steps = 1 + len(options["formats"] or FORMAT_NAMES)
 
-        def on_progress(session_id: str, step: str) -> None:
-            if session_id not in tasks:
-                tasks[session_id] = progress.add_task(session_id, total=steps)
-            progress.update(tasks[session_id], advance=1, description=f"{session_id}: {step}")
+        def on_progress(task: str, step: str, total: int | None = None) -> None:
+            """A session's formats, or the PDFs (with their own total) as each is written."""
+            if task not in tasks:
+                tasks[task] = progress.add_task(task, total=total or steps)
+            progress.update(tasks[task], advance=1, description=f"{task}: {step}")
 
         return run_build(root, out, on_progress=on_progress, **options)
 

@@ -72,10 +72,18 @@ def _leave_interrupts_to_the_build() -> None:
         pass  # not Linux: the pool still terminates its workers when the build stops normally
 
 
-def render_pdfs(jobs: list[PdfJob]) -> list[Path]:
-    """Render in parallel across cores: each PDF is independent and CPU-bound. An interrupted or
-    failed build terminates the workers (leaving the pool terminates them), none is left behind."""
+def render_pdfs(jobs: list[PdfJob], on_done=None) -> list[Path]:
+    """Render in parallel across cores: each PDF is independent and CPU-bound; `on_done(target)`
+    as each one is written (the build's progress). An interrupted or failed build terminates the
+    workers (leaving the pool terminates them), none is left behind."""
+    done = on_done or (lambda target: None)
     if len(jobs) <= 1 or (os.cpu_count() or 1) == 1:
-        return [render_pdf(job) for job in jobs]
+        return [_reported(render_pdf(job), done) for job in jobs]
     with multiprocessing.Pool(min(len(jobs), os.cpu_count() or 1), initializer=_leave_interrupts_to_the_build) as pool:
-        return pool.map_async(render_pdf, jobs).get()
+        written = {target: _reported(target, done) for target in pool.imap_unordered(render_pdf, jobs)}
+    return [job.target for job in jobs if job.target in written]
+
+
+def _reported(target: Path, done) -> Path:
+    done(target)
+    return target
