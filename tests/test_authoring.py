@@ -208,3 +208,13 @@ def test_the_pdf_stage_shows_its_progress(project: Path, tmp_path: Path):
     assert built.exit_code == 0, built.output
     line = next(line for line in built.output.splitlines() if line.startswith("PDFs: "))
     assert line.rstrip().split()[-2] == "3/3", line  # the take-home, the pocket card and the family plan, each counted
+
+
+def test_out_takes_an_empty_folder_just_made_in_the_project_but_never_one_with_content(project: Path):
+    (project / "deck").mkdir()
+    built = dpskit(project, "build", "-s", "02-your-rights", "--formats", "slides", "--no-pdf", "--out", str(project / "deck"))
+    assert built.exit_code == 0, built.output
+    assert (project / "deck/slides/02-your-rights.slides.html").is_file()
+    assert not [p.name for p in project.iterdir() if "dpskit-lock" in p.name], "no lock file left beside the output"
+    refused = CliRunner().invoke(cli, ["--root", str(project), "build", "-s", "02-your-rights", "--no-pdf", "--out", str(project / "data" / "x")])
+    assert refused.exit_code == 1 and "inside the project's own data/ folder" in refused.output
