@@ -65,13 +65,6 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    if old not in text:
-        raise SystemExit(f"bench: {old!r} not found in {path}")
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def edit_notebook(path: Path, run: int) -> None:
     data = json.loads(path.read_text())
     cell = next(c for c in data["cells"] if c["cell_type"] == "markdown")
@@ -79,9 +72,13 @@ def edit_notebook(path: Path, run: int) -> None:
     path.write_text(json.dumps(data, indent=1))
 
 
-def first_feedback(bank: Path) -> str:
-    line = next(line for line in bank.read_text(encoding="utf-8").splitlines() if line.strip().startswith("feedback:"))
-    return line.strip()
+def mark_first_feedback(bank: Path, marker: str) -> None:
+    """Put `marker` at the start of the bank's first feedback text, folded (>-) or plain."""
+    text = bank.read_text(encoding="utf-8")
+    edited = re.sub(r"(feedback: >-\n\s+|feedback: (?![>|]))", lambda m: m[1] + marker + " ", text, count=1)
+    if edited == text:
+        raise SystemExit(f"bench: no feedback in {bank}")
+    bank.write_text(edited, encoding="utf-8")
 
 
 def free_port() -> int:
@@ -114,9 +111,8 @@ def preview_reload(root: Path, session: str, runs: int) -> tuple[list[float], li
         page = f"{base}/guide/{session}.guide.html"
         for run in range(runs):
             marker = f"PREVIEW-EDIT-{run}"
-            old = first_feedback(bank)
             cpu, started = process_cpu(server.pid), time.perf_counter()
-            edit(bank, old, old.replace("feedback:", f"feedback: {marker}", 1))
+            mark_first_feedback(bank, marker)
             while True:
                 raw = events.readline()
                 if not raw:
@@ -198,8 +194,7 @@ def main(argv: list[str] | None = None) -> None:
         checks["noop"] = "up to date" if "Up to date" in said else f"NOT up to date: {said.strip()[:200]}"
         edit_notebook(root / "sessions" / f"{edited_notebook}.ipynb", run)
         record("notebook", timed(build))
-        feedback = first_feedback(root / "data" / "quizzes" / f"{quiz_session}.yaml")
-        edit(root / "data" / "quizzes" / f"{quiz_session}.yaml", feedback, feedback.replace("feedback:", f"feedback: (run {run})", 1))
+        mark_first_feedback(root / "data" / "quizzes" / f"{quiz_session}.yaml", f"(run {run})")
         said = record("quiz", timed(build))
         checks["quiz"] = said.split("(executed:", 1)[-1].split(")")[0].strip() if "executed:" in said else said.strip()[:200]
         template = root / "export" / "templates" / "dpskit_slides" / "index.html.j2"
@@ -214,7 +209,7 @@ def main(argv: list[str] | None = None) -> None:
     shutil.rmtree(root / ".dpskit-cache", ignore_errors=True)
     shutil.rmtree(user_cache, ignore_errors=True)
     record("full-pdf", timed(full))
-    edit(root / "data" / "quizzes" / f"{quiz_session}.yaml", "feedback: (run", "feedback: (full run")
+    mark_first_feedback(root / "data" / "quizzes" / f"{quiz_session}.yaml", "(full run)")
     said = record("full-pdf-quiz", timed(full))
     counted = re.search(r"(\d+) files rendered, (\d+) unchanged", said)
     checks["full-pdf-quiz"] = f"{counted[1]} files rendered, {counted[2]} unchanged" if counted else said.strip()[:200]

@@ -64,7 +64,7 @@ def curriculum(tmp_path_factory) -> Path:
 def test_a_quiz_item_edit_reruns_only_the_session_that_shows_it(curriculum):
     out = curriculum / "build"
     before = snapshot(out)
-    edit(curriculum / "data/quizzes/02-your-rights.yaml", "feedback:", "feedback: EDITED-FEEDBACK")
+    edit(curriculum / "data/quizzes/02-your-rights.yaml", "feedback: >-\n          ", "feedback: >-\n          EDITED-FEEDBACK ")
     result = build(curriculum, out, formats=FORMATS, pdf=False)
     after = snapshot(out)
     assert result.executed == ["02-your-rights"] and result.cached == []

@@ -45,7 +45,7 @@ def check_target(out: Path, root: Path) -> None:
                           f"folder (default: {root / OUTPUT_FOLDER}/…)")
     if out.is_relative_to(root):
         top = root / out.relative_to(root).parts[0]
-        just_made = out == top and not any(top.iterdir())  # an empty folder the user made for this build
+        just_made = out == top and top.is_dir() and not any(top.iterdir())  # an empty folder the user made for this build
         if top.name != OUTPUT_FOLDER and top.is_dir() and not (top / MANIFEST).is_file() and not just_made:
             raise OutputError(f"{out} is inside the project's own {top.name}/ folder; write builds to {root / OUTPUT_FOLDER}/ "
                               "or a folder outside the project")
