@@ -244,6 +244,8 @@ def translate_csv(rel: str, text: str, translate: Callable[[str, str], str]) -> 
 def html_of(text: str) -> list[str]:
     """Every tag (with its attributes), comment and declaration in a message, as an HTML parser
     reads them: a translation has exactly the English's."""
+    if "<" not in text:  # most messages: nothing to parse
+        return []
     from html.parser import HTMLParser
 
     found: list[str] = []
@@ -394,8 +396,8 @@ def _catalogue_class():
     return ContentCatalogue
 
 
-# A line of a .po file: a keyword and a quoted string, a continued string, or (after `#~`) either, obsolete.
-PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"(?:[^"\\]|\\.)*"[ \t]*')
+# What may stand before a .po line's quoted string.
+PO_KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural", "msgstr", *(f"msgstr[{n}]" for n in range(10))})
 PO_CHARSET = re.compile(rb'"Content-Type:[^"]*charset=([^"\s\\;]+)', re.IGNORECASE)
 
 
@@ -425,10 +427,20 @@ def _po_text(path: Path, data: bytes, name: str) -> None:
                 continue
         elif not line or line.startswith("#"):
             continue
-        if not PO_LINE.fullmatch(line):
+        if not _po_line(line):
             problem = "a string without its closing quote" if line.count('"') % 2 or line.endswith('\\"') else "not gettext"
             raise CatalogueError(name, number, f"{problem}: {line[:60]!r} (each line is msgctxt, msgid or msgstr "
                                                 f"and a \"quoted string\", or a \"quoted string\" continuing one)")
+
+
+def _po_line(line: str) -> bool:
+    """A keyword and a quoted string, or a quoted string continuing one (or, after `#~`, either):
+    every quote inside escaped, the closing one there."""
+    head, quote, rest = line.partition('"')
+    if not quote or not rest.endswith('"') or (head.strip() and head.strip() not in PO_KEYWORDS):
+        return False
+    inside = rest[:-1].replace("\\\\", "").replace('\\"', "")
+    return '"' not in inside and not inside.endswith("\\")
 
 
 def read_catalogue(path: Path, name: str | None = None):
