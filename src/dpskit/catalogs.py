@@ -49,6 +49,7 @@ KEPT_AS_IN_ENGLISH = (
     ("link target", re.compile(r"\]\(\s*<?([^)\s>]+)")),
     ("link definition", re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.MULTILINE)),
     ("URL", re.compile(r"https?://[^\s)>\]]+")),
+    ("bidi control", re.compile("[\u202a-\u202e\u2066-\u2069]")),  # invisible, they reorder what follows
 )
 
 
@@ -283,6 +284,8 @@ def translation_slips(english: str, translated: str) -> list[str]:
         want, got = ((html_of(english), html_of(translated)) if pattern is None
                      else (sorted(pattern.findall(english)), sorted(pattern.findall(translated))))
         if want != got:
+            visible = lambda text: "".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in text)  # noqa: E731
+            want, got = [visible(w) for w in want], [visible(g) for g in got]
             lost, added = [w for w in want if w not in got], [g for g in got if g not in want]
             slips.append(f"{name} " + "; ".join(filter(None, [f"lost {', '.join(lost)}" if lost else "",
                                                                f"added {', '.join(added)}" if added else ""]))
