@@ -286,6 +286,7 @@ def test_the_placeholder_check_catches_a_slip():
     for injected in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<IMG SRC=x ONERROR=alert(1)", "<!-- x -->"):
         assert [s for s in slips(english, same + injected) if s.startswith("HTML added")], injected
     assert slips(same + "[x](javascript:alert(1))", same + "[x](javascript:alert(1))") == []
+    assert slips(english, same.replace("[[contact", "\u202e[[contact")) == ["bidi control added U+202E"]
     assert slips(english, same + "[x](javascript:alert(1))") == ["link target added javascript:alert(1"]
     # the same tags, with the same attributes
     assert slips('Press <kbd class="k">Esc</kbd>', 'Pulse <kbd class="k">Esc</kbd>') == []

@@ -119,12 +119,13 @@ def test_a_regional_code_reads_its_languages_catalogue(spanish_mini):
     assert errors == [] and content.title.startswith("ES ")
 
 
-@pytest.mark.parametrize("language", ["", "../es", "es/../../x", "/tmp/x"])
-def test_translate_update_refuses_a_path_as_a_language(mini_root, language):
-    result = _run(mini_root, "translate", "update", "--language", language)
+@pytest.mark.parametrize("language", ["", "../es", "es/../../x", "{elsewhere}"])
+def test_translate_update_refuses_a_path_as_a_language(mini_root, tmp_path, language):
+    elsewhere = tmp_path / "elsewhere"
+    result = _run(mini_root, "translate", "update", "--language", language.format(elsewhere=elsewhere))
     assert result.exit_code == 1 and "is not a language code" in result.output and "nothing was written" in result.output
     assert len(result.output.strip().splitlines()) == 1
-    assert not (mini_root / "locale").exists() and not Path("/tmp/x").exists()
+    assert not (mini_root / "locale").exists() and not elsewhere.exists() and not (mini_root.parent / "es").exists()
 
 
 def test_translate_update_in_a_read_only_checkout_is_one_line(mini_root, monkeypatch):
@@ -170,3 +171,23 @@ def test_a_bidi_control_in_a_workshop_value_is_refused_naming_the_key(mini_root,
     # a right-to-left mark does not reorder anything: a value may hold one
     workshop.write_text(text.replace('legal_hotline: "555-0100"', 'legal_hotline: "555-0100\u200f"'), encoding="utf-8")
     assert _run(mini_root, "check", "--workshop", str(workshop)).exit_code == 0
+
+
+def test_an_interface_translation_never_brings_markup_into_a_page(monkeypatch):
+    """Jinja trusts what gettext returns as HTML: a msgstr of the interface catalogue is shown as text."""
+    import gettext
+
+    from dpskit import i18n
+    from dpskit.render import environment
+
+    class Hostile(gettext.NullTranslations):
+        def gettext(self, message):
+            return {"Check": "<img src=x onerror=alert(1)>Comprobar & ver", "Try again": "Otra vez"}.get(message, message)
+
+    monkeypatch.setattr(i18n, "translation", lambda language: Hostile())
+    with i18n.using("es"):
+        page = environment().from_string('<button>{{ _("Check") }}</button><button>{{ _("Try again") }}</button>'
+                                         '{% trans n=2 %}{{ n }} of <{{ n }}>{% endtrans %}').render()
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;Comprobar &amp; ver" in page
+    assert "<button>Otra vez</button>" in page and "2 of <2>" in page, page
+    assert i18n.inert("Press <kbd>Esc</kbd>", 'Pulse <kbd onclick="x()">Esc</kbd>') == "Pulse <kbd>Esc</kbd>"

@@ -49,6 +49,7 @@ KEPT_AS_IN_ENGLISH = (
     ("link target", re.compile(r"\]\(\s*<?([^)\s>]+)")),
     ("link definition", re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.MULTILINE)),
     ("URL", re.compile(r"https?://[^\s)>\]]+")),
+    ("bidi control", re.compile("[\u202a-\u202e\u2066-\u2069]")),  # invisible, they reorder what follows
 )
 
 
@@ -244,6 +245,8 @@ def translate_csv(rel: str, text: str, translate: Callable[[str, str], str]) -> 
 def html_of(text: str) -> list[str]:
     """Every tag (with its attributes), comment and declaration in a message, as an HTML parser
     reads them: a translation has exactly the English's."""
+    if "<" not in text:  # most messages: nothing to parse
+        return []
     from html.parser import HTMLParser
 
     found: list[str] = []
@@ -281,6 +284,8 @@ def translation_slips(english: str, translated: str) -> list[str]:
         want, got = ((html_of(english), html_of(translated)) if pattern is None
                      else (sorted(pattern.findall(english)), sorted(pattern.findall(translated))))
         if want != got:
+            visible = lambda text: "".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in text)  # noqa: E731
+            want, got = [visible(w) for w in want], [visible(g) for g in got]
             lost, added = [w for w in want if w not in got], [g for g in got if g not in want]
             slips.append(f"{name} " + "; ".join(filter(None, [f"lost {', '.join(lost)}" if lost else "",
                                                                f"added {', '.join(added)}" if added else ""]))
@@ -394,8 +399,8 @@ def _catalogue_class():
     return ContentCatalogue
 
 
-# A line of a .po file: a keyword and a quoted string, a continued string, or (after `#~`) either, obsolete.
-PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"(?:[^"\\]|\\.)*"[ \t]*')
+# What may stand before a .po line's quoted string.
+PO_KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural", "msgstr", *(f"msgstr[{n}]" for n in range(10))})
 PO_CHARSET = re.compile(rb'"Content-Type:[^"]*charset=([^"\s\\;]+)', re.IGNORECASE)
 
 
@@ -425,10 +430,20 @@ def _po_text(path: Path, data: bytes, name: str) -> None:
                 continue
         elif not line or line.startswith("#"):
             continue
-        if not PO_LINE.fullmatch(line):
+        if not _po_line(line):
             problem = "a string without its closing quote" if line.count('"') % 2 or line.endswith('\\"') else "not gettext"
             raise CatalogueError(name, number, f"{problem}: {line[:60]!r} (each line is msgctxt, msgid or msgstr "
                                                 f"and a \"quoted string\", or a \"quoted string\" continuing one)")
+
+
+def _po_line(line: str) -> bool:
+    """A keyword and a quoted string, or a quoted string continuing one (or, after `#~`, either):
+    every quote inside escaped, the closing one there."""
+    head, quote, rest = line.partition('"')
+    if not quote or not rest.endswith('"') or (head.strip() and head.strip() not in PO_KEYWORDS):
+        return False
+    inside = rest[:-1].replace("\\\\", "").replace('\\"', "")
+    return '"' not in inside and not inside.endswith("\\")
 
 
 def read_catalogue(path: Path, name: str | None = None):

@@ -94,10 +94,28 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translation(_language).ngettext(singular, plural, n)
 
 
+def inert(english: str, translated: str):
+    """A translation as a template may show it. Jinja trusts what gettext returns as markup, so a
+    translation's own <, > and & are escaped (its English has none), or its HTML is cut to the
+    English's tags: a catalogue never brings a script into a page."""
+    if translated == english or not any(c in translated for c in "<>&"):
+        return translated
+    if "<" in english:
+        from .catalogs import sanitize
+
+        return sanitize(english, translated)
+    from markupsafe import escape
+
+    return escape(translated)
+
+
 def install_jinja(environment) -> None:
     """Give a Jinja environment `{{ _("...") }}`, `{% trans %}` and ngettext in the current language."""
     environment.add_extension("jinja2.ext.i18n")
-    environment.install_gettext_callables(_, ngettext, newstyle=True)
+    environment.install_gettext_callables(lambda message: inert(message, _(message)),
+                                          lambda singular, plural, n: inert(singular if n == 1 else plural,
+                                                                            ngettext(singular, plural, n)),
+                                          newstyle=True)
 
 
 __all__ = ["DOMAIN", "LOCALE_DIR", "SOURCE_LANGUAGE", "catalogue_path", "compile_catalogue", "has_catalogue",
