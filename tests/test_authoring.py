@@ -61,7 +61,7 @@ def test_a_new_session_quiz_and_scenario_pass_check_and_build(project: Path, tmp
     assert checked.exit_code == 0, checked.output
     assert "10-who-to-call" in checked.output and "cites no source" in checked.output
 
-    built = dpskit(project, "build", "-s", "10-after-a-visit", "--out", str(tmp_path / "out"))
+    built = dpskit(project, "build", "-s", "10-after-a-visit", "--no-pdf", "--out", str(tmp_path / "out"))
     assert built.exit_code == 0, built.output
     deck = (tmp_path / "out/slides/10-after-a-visit.slides.html").read_text()
     assert "After a visit" in deck and "10-who-to-call" in deck
