@@ -276,6 +276,9 @@ def serve(pack: Path, *, lab: bool = False, port: int = 8866, open_browser: bool
         env = private_environment(home)
         if hub:  # a hub user's caches (matplotlib, pip, ~/.local) go with the rest
             env["HOME"] = str(home)
+        if not lab and not hub:  # Voilà's kernel connection files (and IPC sockets) too, not in /tmp
+            (home / "runtime").mkdir(exist_ok=True)
+            command = [*command, f"--Voila.connection_dir_root={home / 'runtime'}"]
         # Its own session: Ctrl-C reaches only this process, which then stops the server and its kernels.
         process = subprocess.Popen(command, env=env, start_new_session=True, preexec_fn=dies_with_parent(os.getpid()))
         try:
