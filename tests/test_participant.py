@@ -205,8 +205,7 @@ def test_participant_mode_ends_with_its_terminal(mini_build, tmp_path, how):
     process.wait(timeout=30)
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
-    if how == "SIGHUP":
-        assert not home.exists(), "the temporary folder outlived the server"
+    assert not home.exists(), "the temporary folder outlived the server"
 
 
 @pytest.mark.browser
