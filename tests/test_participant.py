@@ -199,10 +199,42 @@ def test_participant_mode_ends_with_its_terminal(mini_build, tmp_path, how):
     _open_notebook(port, mini_build)
     started = [voila, *voila.children(recursive=True)]
     assert len(started) == 2 and home.is_dir()
+    assert any(home.glob("runtime/voila_*/kernel-*")), "Voilà keeps its kernels' connection files outside the private folder"
     os.kill(process.pid, getattr(signal, how))
     assert _wait_gone(started) == [], f"still running after {how}: {started}"
     process.wait(timeout=30)
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
-    if how == "SIGHUP":
-        assert not home.exists(), "the temporary folder outlived the server"
+    assert not home.exists(), "the temporary folder outlived the server"
+
+
+@pytest.mark.browser
+def test_five_reloads_hold_one_kernel(mini_build, tmp_path, browser):
+    """Participant mode kept every reloaded page's kernel (13 alive at the end of a session)."""
+    import signal
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    process, port = _start_participant(mini_build, tmp_path / "participant.log")
+    page = browser.new_page()
+    page.set_default_timeout(120_000)
+    try:
+        voila = psutil.Process(process.pid).children()[0]
+        page.goto(f"http://127.0.0.1:{port}/voila/render/{next((mini_build / 'notebooks').glob('*.ipynb')).name}")
+        page.wait_for_selector(".jupyter-widgets")
+        counts = []
+        for _ in range(5):
+            page.reload()
+            page.wait_for_selector(".jupyter-widgets")
+            deadline = time.monotonic() + 10
+            while len(voila.children()) > 1 and time.monotonic() < deadline:
+                time.sleep(0.3)
+            counts.append(len(voila.children()))
+        page.close(run_before_unload=True)
+        assert counts == [1] * 5
+        assert _wait_gone(voila.children(), timeout=10) == [], "the closed page's kernel is still running"
+    finally:
+        if not page.is_closed():
+            page.close()
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)

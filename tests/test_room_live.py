@@ -376,13 +376,16 @@ def test_a_facilitator_and_three_phones_poll_and_play(room, content, chromium):
     assert room.net_log.read_text() == "", "the room server or a kernel tried to reach another host"
 
 
-def _request(room, address: str, path: str, cookie: str = "", method: str = "GET") -> tuple[int, dict, str]:
+def _request(room, address: str, path: str, cookie: str = "", method: str = "GET", form: str | None = None) -> tuple[int, dict, str]:
     """One request from `address` (a phone on the wifi), redirects not followed."""
     import http.client
 
     connection = http.client.HTTPConnection("127.0.0.1", room.port, timeout=180, source_address=(address, 0))
+    headers = {"Cookie": cookie} if cookie else {}
+    if form is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
     try:
-        connection.request(method, room.local_url.split(f":{room.port}", 1)[1] + path, headers={"Cookie": cookie} if cookie else {})
+        connection.request(method, room.local_url.split(f":{room.port}", 1)[1] + path, body=form, headers=headers)
         response = connection.getresponse()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode()
     finally:
@@ -443,11 +446,19 @@ def test_notebook_seats_are_bounded(room):
 
     device = _pass(room, "127.0.4.10")
     for _ in range(3):  # one device opening notebook after notebook keeps two
-        assert _request(room, "127.0.4.10", notebook, device)[0] == 200
+        status, _, page = _request(room, "127.0.4.10", notebook, device)
+        assert status == 200
     assert _kernels(room.process.pid) == 2
     assert _request(room, "127.0.4.10", notebook, _pass(room, "127.0.4.10"))[0] == 200  # a second device there: 3
-    status, _, page = _request(room, "127.0.4.10", notebook, _pass(room, "127.0.4.10"))  # an address holds 3 at most
-    assert status == 429 and "This device has enough notebooks open" in page
+    other = _pass(room, "127.0.4.10")
+    status, _, page_full = _request(room, "127.0.4.10", notebook, other)  # an address holds 3 at most
+    assert status == 429 and "This device has enough notebooks open" in page_full
+    kernel = re.search(r'kernelId": "([0-9a-f-]+)"', page).group(1)  # another device cannot stop this device's notebook
+    stop = f"voila/api/shutdown/{kernel}"
+    assert _request(room, "127.0.4.11", stop, f"{_pass(room, '127.0.4.11')}; _xsrf=x", "POST", "_xsrf=x")[0] == 404
+    assert _kernels(room.process.pid) == 3
+    assert _request(room, "127.0.4.10", stop, f"{device}; _xsrf=x", "POST", "_xsrf=x")[0] == 204  # its own page can
+    _wait_for_kernels(room, 2, timeout=10)
     _wait_for_kernels(room, 0, timeout=ORPHAN_SECONDS + 30)
 
 

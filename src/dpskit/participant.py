@@ -345,6 +345,13 @@ def serve(pack: Path, *, lab: bool = False, port: int = 8866, open_browser: bool
         env = private_environment(home, pack_language(pack))
         if hub:  # a hub user's caches (matplotlib, pip, ~/.local) go with the rest
             env["HOME"] = str(home)
+        if not lab and not hub:  # Voilà's kernel connection files (and IPC sockets) too, not in /tmp
+            (home / "runtime").mkdir(exist_ok=True)
+            command = [*command, f"--Voila.connection_dir_root={home / 'runtime'}"]
+            # Voilà removes the folder as it exits: also when this process was killed outright and
+            # Voilà got its parent-death signal (this process's `finally` never runs then).
+            (Path(env["JUPYTER_CONFIG_DIR"]) / "voila.py").write_text(
+                f"import atexit, shutil\natexit.register(shutil.rmtree, {str(home)!r}, True)\n")
         # Its own session: Ctrl-C reaches only this process, which then stops the server and its kernels.
         process = subprocess.Popen(command, env=env, start_new_session=True, preexec_fn=dies_with_parent(os.getpid()))
         try:
