@@ -361,3 +361,39 @@ def test_before_the_day_links_the_reader_for_the_timeline_table():
     table = next(text for text in links if "timeline table and the sources" in text)
     cards = next(text for text in links if text.startswith("Timeline cards"))
     assert links[table] == "handouts/01-why-we-are-here.handout.pdf" and links[cards] == "materials/timeline-cards.pdf"
+
+
+# --------------------------------------------------------------------------- care and safety first
+
+
+@pytest.fixture(scope="module", params=["workshop.yml", "workshop.es.yml"], ids=["en", "es"])
+def day_decks(request, tmp_path_factory):
+    """The example workshop's decks and guides (no PDFs), in its language."""
+    from dpskit.build import build
+
+    out = tmp_path_factory.mktemp("day") / "build"
+    return build(REPO, out, formats=["slides", "guide"], pdf=False, workshop=REPO / request.param).out
+
+
+def test_the_day_opens_with_the_room_agreement_and_guides_with_care(context, day_decks):
+    from bs4 import BeautifulSoup
+
+    from dpskit.slidelayout import measure_deck
+
+    decks = sorted((day_decks / "slides").glob("*.slides.html"))
+    first, *others = [d for d in decks if ".participant." not in d.name]
+    html = BeautifulSoup(first.read_text(encoding="utf-8"), "html.parser")
+    slide = html.select(".reveal .slides > section")[0]
+    assert "dpskit-agreement-slide" in slide.get("class", []), "the day's first deck opens with the room's agreement"
+    assert len(slide.select("ul.dpskit-room-agreement li")) == 5 and slide.select_one("aside.notes")
+    assert all("dpskit-agreement-slide" not in d.read_text(encoding="utf-8") for d in others), "one agreement a day"
+    fit = measure_deck(context, first)
+    assert not [o for o in fit.overflows if o.number == 1], [str(o) for o in fit.overflows]
+    for guide in sorted((day_decks / "guide").glob("*.guide.html")):
+        page = BeautifulSoup(guide.read_text(encoding="utf-8"), "html.parser")
+        sections = [s.get("id") for s in page.select("main section[id]") if s.get("id") != "check-before-teaching"]
+        assert sections[:2] == ["care", "agenda"], f"{guide.name}: care and safety should open the guide: {sections}"
+        care = page.select_one("#care")
+        assert len(care.select("ul.dpskit-room-agreement li")) == 5 and len(care.select("h3")) >= 5, guide.name
+        assert not page.select_one("#guide").find(string=lambda t: "Care for participants" in t or "cuidado de" in t.lower()[:30]), \
+            f"{guide.name}: the care notes still sit at the end"
