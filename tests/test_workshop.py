@@ -292,3 +292,17 @@ def test_the_run_sheet_is_one_page(tmp_path, name, language, paper):
     artifacts = REPO / "build" / "test-artifacts" / "pdf"
     artifacts.mkdir(parents=True, exist_ok=True)
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(artifacts / f"run-sheet-{language}-{paper}")], check=True)
+
+
+def test_small_words_are_right(mini_root):
+    """"1 session", not "1 sessions"; a score slide stands on its own slide ("this session's
+    questions", not "the questions above"); guide 01 gives advice, not a changelog."""
+    from click.testing import CliRunner
+
+    from dpskit.cli import cli
+    from dpskit.render import render_score
+
+    result = CliRunner().invoke(cli, ["--root", str(mini_root), "check", "--workshop", str(mini_root / "workshop.yml")])
+    assert "OK: workshop.yml: 1 session, 10:00" in result.output, result.output
+    assert "questions above" not in render_score("slides")
+    assert "old version" not in (REPO / "facilitator_guides/01-why-we-are-here.md").read_text(encoding="utf-8")
