@@ -397,3 +397,22 @@ def test_the_day_opens_with_the_room_agreement_and_guides_with_care(context, day
         assert len(care.select("ul.dpskit-room-agreement li")) == 5 and len(care.select("h3")) >= 5, guide.name
         assert not page.select_one("#guide").find(string=lambda t: "Care for participants" in t or "cuidado de" in t.lower()[:30]), \
             f"{guide.name}: the care notes still sit at the end"
+
+
+@pytest.mark.parametrize("language", DECKS_IN)
+def test_a_session_stands_alone_and_says_what_it_leans_on(request, language):
+    """Taught alone, a session does not call itself "Session 8 of the workshop series"; its title
+    slide's notes say which earlier sessions it leans on (or that it needs none)."""
+    from bs4 import BeautifulSoup
+
+    decks = request.getfixturevalue(DECKS_IN[language])
+    for session_id in SESSIONS:
+        page = BeautifulSoup(deck_path(decks, session_id).read_text(encoding="utf-8"), "html.parser")
+        title = page.select(".reveal .slides > section")[0]
+        text = " ".join(title.get_text(" ").split())
+        assert not re.search(r"(Session|Sesión) \d (of the workshop series|de la serie|del taller)", text), f"{session_id}: {text[:200]}"
+        notes = " ".join(n.get_text(" ") for n in title.select("aside.notes"))
+        leans = re.findall(r"\b0[1-8]\b", notes)
+        own = ("stands on its own", "needs no other", "se sostiene sola", "no necesita ninguna otra")
+        assert any(phrase in notes for phrase in own) or (leans and all(n < session_id[:2] for n in leans)), \
+            f"{session_id} ({language}): the title notes should say which earlier sessions it leans on"
