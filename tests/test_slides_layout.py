@@ -372,7 +372,7 @@ def day_decks(request, tmp_path_factory):
     from dpskit.build import build
 
     out = tmp_path_factory.mktemp("day") / "build"
-    return build(REPO, out, formats=["slides", "guide"], pdf=False, workshop=REPO / request.param).out
+    return build(REPO, out, formats=["slides", "participant-slides", "guide"], pdf=False, workshop=REPO / request.param).out
 
 
 def test_the_day_opens_with_the_room_agreement_and_guides_with_care(context, day_decks):
@@ -389,6 +389,14 @@ def test_the_day_opens_with_the_room_agreement_and_guides_with_care(context, day
     assert all("dpskit-agreement-slide" not in d.read_text(encoding="utf-8") for d in others), "one agreement a day"
     fit = measure_deck(context, first)
     assert not [o for o in fit.overflows if o.number == 1], [str(o) for o in fit.overflows]
+    # clock cues: the session's clock on its title slide, "~11:34 ..." where the quiz part starts
+    notes = lambda section: " ".join(" ".join(a.get_text(" ") for a in section.select("aside.notes")).split())  # noqa: E731 - reveal joins them
+    title_notes = notes(html.select(".reveal .slides > section")[1])
+    assert re.search(r"(Clock for this session|Reloj de esta sesión): ~10:25 ", title_notes), title_notes[:200]
+    quiz_slide = next(s for s in html.select(".reveal .slides > section") if s.select_one("form.dpskit-quiz"))
+    assert re.search(r"(Clock|Reloj): ~11:34 .*\(10′\)", notes(quiz_slide)), "a clock cue where the quiz part starts"
+    participant = next(d for d in decks if ".participant." in d.name and d.name.startswith("01"))
+    assert "~10:25" not in participant.read_text(encoding="utf-8"), "clock cues are speaker notes"
     for guide in sorted((day_decks / "guide").glob("*.guide.html")):
         page = BeautifulSoup(guide.read_text(encoding="utf-8"), "html.parser")
         sections = [s.get("id") for s in page.select("main section[id]") if s.get("id") != "check-before-teaching"]
