@@ -361,3 +361,66 @@ def test_before_the_day_links_the_reader_for_the_timeline_table():
     table = next(text for text in links if "timeline table and the sources" in text)
     cards = next(text for text in links if text.startswith("Timeline cards"))
     assert links[table] == "handouts/01-why-we-are-here.handout.pdf" and links[cards] == "materials/timeline-cards.pdf"
+
+
+# --------------------------------------------------------------------------- care and safety first
+
+
+@pytest.fixture(scope="module", params=["workshop.yml", "workshop.es.yml"], ids=["en", "es"])
+def day_decks(request, tmp_path_factory):
+    """The example workshop's decks and guides (no PDFs), in its language."""
+    from dpskit.build import build
+
+    out = tmp_path_factory.mktemp("day") / "build"
+    return build(REPO, out, formats=["slides", "participant-slides", "guide"], pdf=False, workshop=REPO / request.param).out
+
+
+def test_the_day_opens_with_the_room_agreement_and_guides_with_care(context, day_decks):
+    from bs4 import BeautifulSoup
+
+    from dpskit.slidelayout import measure_deck
+
+    decks = sorted((day_decks / "slides").glob("*.slides.html"))
+    first, *others = [d for d in decks if ".participant." not in d.name]
+    html = BeautifulSoup(first.read_text(encoding="utf-8"), "html.parser")
+    slide = html.select(".reveal .slides > section")[0]
+    assert "dpskit-agreement-slide" in slide.get("class", []), "the day's first deck opens with the room's agreement"
+    assert len(slide.select("ul.dpskit-room-agreement li")) == 5 and slide.select_one("aside.notes")
+    assert all("dpskit-agreement-slide" not in d.read_text(encoding="utf-8") for d in others), "one agreement a day"
+    fit = measure_deck(context, first)
+    assert not [o for o in fit.overflows if o.number == 1], [str(o) for o in fit.overflows]
+    # clock cues: the session's clock on its title slide, "~11:34 ..." where the quiz part starts
+    notes = lambda section: " ".join(" ".join(a.get_text(" ") for a in section.select("aside.notes")).split())  # noqa: E731 - reveal joins them
+    title_notes = notes(html.select(".reveal .slides > section")[1])
+    assert re.search(r"(Clock for this session|Reloj de esta sesión): ~10:25 ", title_notes), title_notes[:200]
+    quiz_slide = next(s for s in html.select(".reveal .slides > section") if s.select_one("form.dpskit-quiz"))
+    assert re.search(r"(Clock|Reloj): ~11:34 .*\(10′\)", notes(quiz_slide)), "a clock cue where the quiz part starts"
+    participant = next(d for d in decks if ".participant." in d.name and d.name.startswith("01"))
+    assert "~10:25" not in participant.read_text(encoding="utf-8"), "clock cues are speaker notes"
+    for guide in sorted((day_decks / "guide").glob("*.guide.html")):
+        page = BeautifulSoup(guide.read_text(encoding="utf-8"), "html.parser")
+        sections = [s.get("id") for s in page.select("main section[id]") if s.get("id") != "check-before-teaching"]
+        assert sections[:2] == ["care", "agenda"], f"{guide.name}: care and safety should open the guide: {sections}"
+        care = page.select_one("#care")
+        assert len(care.select("ul.dpskit-room-agreement li")) == 5 and len(care.select("h3")) >= 5, guide.name
+        assert not page.select_one("#guide").find(string=lambda t: "Care for participants" in t or "cuidado de" in t.lower()[:30]), \
+            f"{guide.name}: the care notes still sit at the end"
+
+
+@pytest.mark.parametrize("language", DECKS_IN)
+def test_a_session_stands_alone_and_says_what_it_leans_on(request, language):
+    """Taught alone, a session does not call itself "Session 8 of the workshop series"; its title
+    slide's notes say which earlier sessions it leans on (or that it needs none)."""
+    from bs4 import BeautifulSoup
+
+    decks = request.getfixturevalue(DECKS_IN[language])
+    for session_id in SESSIONS:
+        page = BeautifulSoup(deck_path(decks, session_id).read_text(encoding="utf-8"), "html.parser")
+        title = page.select(".reveal .slides > section")[0]
+        text = " ".join(title.get_text(" ").split())
+        assert not re.search(r"(Session|Sesión) \d (of the workshop series|de la serie|del taller)", text), f"{session_id}: {text[:200]}"
+        notes = " ".join(n.get_text(" ") for n in title.select("aside.notes"))
+        leans = re.findall(r"\b0[1-8]\b", notes)
+        own = ("stands on its own", "needs no other", "se sostiene sola", "no necesita ninguna otra")
+        assert any(phrase in notes for phrase in own) or (leans and all(n < session_id[:2] for n in leans)), \
+            f"{session_id} ({language}): the title notes should say which earlier sessions it leans on"

@@ -246,7 +246,7 @@ def test_cli_check_validates_a_workshop(mini_root):
     from dpskit.cli import cli
 
     ok = CliRunner().invoke(cli, ["--root", str(mini_root), "check", "--workshop", str(mini_root / "workshop.yml")])
-    assert ok.exit_code == 0 and "OK: workshop.yml: 1 sessions, 10:00–10:40, 40 minutes." in ok.output
+    assert ok.exit_code == 0 and "OK: workshop.yml: 1 session, 10:00–10:40, 40 minutes." in ok.output
     assert "contacts.lawyer is empty" in ok.output
     edit(mini_root, "sessions: [01-mini]", "sessions: [01-mini, 09-nope]")
     bad = CliRunner().invoke(cli, ["--root", str(mini_root), "check", "--workshop", str(mini_root / "workshop.yml")])
@@ -289,6 +289,20 @@ def test_the_run_sheet_is_one_page(tmp_path, name, language, paper):
     assert len(soup.select(".dpskit-run-blank")) == 3, "a line for who leads each session"
     assert sum("Quiz" in td.get_text() or "Cuestionario" in td.get_text() for td in soup.select("td")) >= 3
     assert len([td for td in soup.select("td.dpskit-run-care") if td.get_text().strip()]) >= 6
-    artifacts = REPO / "build" / "test-artifacts" / "pdf"
+    artifacts = REPO / "build" / "test-artifacts" / "run-sheets"
     artifacts.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(artifacts / f"run-sheet-{language}-{paper}")], check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(artifacts / f"{language}-{paper}")], check=True)
+
+
+def test_small_words_are_right(mini_root):
+    """"1 session", not "1 sessions"; a score slide stands on its own slide ("this session's
+    questions", not "the questions above"); guide 01 gives advice, not a changelog."""
+    from click.testing import CliRunner
+
+    from dpskit.cli import cli
+    from dpskit.render import render_score
+
+    result = CliRunner().invoke(cli, ["--root", str(mini_root), "check", "--workshop", str(mini_root / "workshop.yml")])
+    assert "OK: workshop.yml: 1 session, 10:00" in result.output, result.output
+    assert "questions above" not in render_score("slides")
+    assert "old version" not in (REPO / "facilitator_guides/01-why-we-are-here.md").read_text(encoding="utf-8")

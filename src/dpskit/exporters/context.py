@@ -13,7 +13,7 @@ from traitlets.config import LoggingConfigurable
 
 from ..content import Content, find_root, load_valid_content
 from ..i18n import N_, _, install_jinja, language
-from ..render import asset, page_script, page_style
+from ..render import asset, environment, page_script, page_style
 
 TEMPLATE_DIR_IN_CHECKOUT = Path(__file__).resolve().parents[3] / "export" / "templates"
 
@@ -133,6 +133,7 @@ class ContentContextMixin(LoggingConfigurable):
             glossary=glossary_used(nb, content),
             agenda=context.get("agendas", {}).get(session.get("id")) or (agenda_table(session["parts"]) if session.get("parts") else None),
             build_date=context.get("build_date") or build_date(),
+            room_agreement=environment().get_template("room_agreement.html.j2").render(),
             quiz_css=page_style(),
             quiz_js=page_script(),
             page_css=asset("page.css"),

@@ -29,10 +29,38 @@ class GuideExporter(DpskitHTMLExporter):
         session_id = nb.metadata.get("dpskit", {}).get("id", "")
         authored = Path(content.root) / "facilitator_guides" / f"{session_id}.md"
         context["check_before_teaching"] = check_before_teaching(content, session_id) if session_id else None
-        context["authored_guide"] = markdown2html_mistune(dollars_not_math(_authored(content, authored))) if authored.is_file() else ""
+        rest, care = _care_split(content, authored) if authored.is_file() else ("", "")
+        context["authored_guide"] = markdown2html_mistune(dollars_not_math(rest)) if rest else ""
+        context["care_guide"] = markdown2html_mistune(dollars_not_math(care)) if care else ""
         context["translation_awaiting_review"] = _awaiting_review(content, session_id)
         resources["dpskit"] = context
         return super().from_notebook_node(nb, resources, **kw)
+
+
+# The authored guide's sections a facilitator needs before the room arrives, not after 30 pages.
+CARE_SECTIONS = ("Care for participants who have lived these encounters", "If someone discloses an active legal matter")
+
+
+def _sections(markdown: str) -> list[str]:
+    parts, current = [], []
+    for line in markdown.splitlines(keepends=True):
+        if line.startswith("## ") and current:
+            parts.append("".join(current))
+            current = []
+        current.append(line)
+    return parts + (["".join(current)] if current else [])
+
+
+def _care_split(content, path: Path) -> tuple[str, str]:
+    """(the rest, the care sections) of the authored guide in the build's language. Sections are
+    found by their English headings; a translation keeps the sections' order."""
+    english = _sections(path.read_text(encoding="utf-8"))
+    translated = _sections(_authored(content, path))
+    if len(translated) != len(english):
+        return "".join(translated), ""
+    care = {i for i, section in enumerate(english) if section.split("\n", 1)[0].removeprefix("## ").strip() in CARE_SECTIONS}
+    return ("".join(t for i, t in enumerate(translated) if i not in care),
+            "".join(t.replace("## ", "### ", 1) for i, t in enumerate(translated) if i in care))
 
 
 def _authored(content, path: Path) -> str:

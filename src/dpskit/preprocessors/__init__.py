@@ -7,6 +7,7 @@ from .audience import (
     PollCellsPreprocessor,
 )
 from .citations import CitationPreprocessor
+from .clock import ClockCuesPreprocessor
 from .execute import ExecuteOncePreprocessor
 from .privacy import PrivacyPreprocessor
 from .outputs import AudienceOutputPreprocessor
@@ -14,6 +15,6 @@ from .participant import ParticipantOutputsPreprocessor
 from .placeholders import PlaceholderPreprocessor
 
 __all__ = [
-    "CitationPreprocessor", "ExecuteOncePreprocessor", "FacilitatorTagsPreprocessor", "HideCodePreprocessor",
+    "CitationPreprocessor", "ClockCuesPreprocessor", "ExecuteOncePreprocessor", "FacilitatorTagsPreprocessor", "HideCodePreprocessor",
     "ParticipantMetadataPreprocessor", "ParticipantOutputsPreprocessor", "PlaceholderPreprocessor", "PollCellsPreprocessor", "PrivacyPreprocessor", "AudienceOutputPreprocessor",
 ]
