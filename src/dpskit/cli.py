@@ -323,9 +323,17 @@ def room(root: Path | None, pack: Path, workshop: Path | None, host: str, port: 
     over the room's wifi, and answer live anonymous polls opened from the slides. Give the
     facilitator pack (build/<pack>); nothing is saved. Needs dpskit[live]. Stop with Ctrl-C."""
     try:
-        from .room import serve
+        from .participant import nothing_kept
+        from .room import serve  # noqa: F401 - the live extra is there (else a message, not a traceback)
     except ImportError as exc:
         raise click.ClickException(f"{exc.name} is not installed: pip install 'dpskit[live]'") from None
+    with nothing_kept():
+        _room(root, pack, workshop, host, port)
+
+
+def _room(root: Path | None, pack: Path, workshop: Path | None, host: str, port: int) -> None:
+    from .room import serve
+
     settings = _room_settings(root, pack, workshop)
     for name in ("SIGTERM", "SIGHUP"):  # closing the terminal or `kill` closes the room too, kernels and all
         signal.signal(getattr(signal, name), _interrupt)

@@ -22,6 +22,7 @@ import subprocess
 import threading
 import sys
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -91,8 +92,30 @@ def private_environment(home: Path) -> dict[str, str]:
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "lab-workspaces"),
         "IPYTHONDIR": str(home / "ipython"),
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        # notebook_secret and nbsignatures.db (Jupyter's data folder), matplotlib's config and font
+        # cache, and dpskit's parsed content (which names the workshop and the pack's path)
+        "JUPYTER_DATA_DIR": str(home / "jupyter-data"),
+        "MPLCONFIGDIR": str(home / "matplotlib"),
+        "DPSKIT_CACHE_DIR": str(home / "dpskit-cache"),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
+
+
+@contextmanager
+def nothing_kept():
+    """dpskit's own cache for this process (the room reads the workshop) in a temporary folder,
+    removed when it ends: a participant or room session leaves nothing in the user's folders."""
+    folder = tempfile.mkdtemp(prefix="dpskit-cache-")
+    before = os.environ.get("DPSKIT_CACHE_DIR")
+    os.environ["DPSKIT_CACHE_DIR"] = folder
+    try:
+        yield Path(folder)
+    finally:
+        if before is None:
+            os.environ.pop("DPSKIT_CACHE_DIR", None)
+        else:
+            os.environ["DPSKIT_CACHE_DIR"] = before
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pack_language(pack: Path) -> str:
@@ -134,7 +157,7 @@ def server_command(pack: Path, *, lab: bool = False, port: int = 8866, open_brow
 
 def locked_down(root: Path, *, allow_root: bool = True) -> list[str]:
     """Jupyter Server settings for `--lab` and for JupyterHub: Lab's news, update checks and extension
-    manager off, code and prompts hidden, the pack read-only, no terminals."""
+    manager off, code and prompts hidden, the pack read-only, no terminals, no language servers."""
     return [
         f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
@@ -142,6 +165,7 @@ def locked_down(root: Path, *, allow_root: bool = True) -> list[str]:
         f"--LabApp.app_settings_dir={lab_settings() / 'settings'}",
         "--ServerApp.contents_manager_class=dpskit.participant.ReadOnlyContentsManager",
         "--ContentsManager.allow_hidden=False", "--ServerApp.terminals_enabled=False",
+        "--ServerApp.jpserver_extensions={'jupyter_lsp': False}",  # no language servers (it runs npm at start-up)
         *(["--ServerApp.allow_root=True"] if allow_root and running_as_root() else []),  # containers
     ]
 
