@@ -155,7 +155,10 @@ def server_command(pack: Path, *, lab: bool = False, port: int = 8866, open_brow
             "--ServerApp.ip=127.0.0.1", *browser]
 
 
-def locked_down(root: Path, *, allow_root: bool = True) -> list[str]:
+NO_LANGUAGE_SERVERS = {"jupyter_lsp": False}  # participants need none, and it runs npm at start-up (logs in ~/.npm)
+
+
+def locked_down(root: Path, *, allow_root: bool = True, extensions: dict[str, bool] = NO_LANGUAGE_SERVERS) -> list[str]:
     """Jupyter Server settings for `--lab` and for JupyterHub: Lab's news, update checks and extension
     manager off, code and prompts hidden, the pack read-only, no terminals, no language servers."""
     return [
@@ -165,7 +168,7 @@ def locked_down(root: Path, *, allow_root: bool = True) -> list[str]:
         f"--LabApp.app_settings_dir={lab_settings() / 'settings'}",
         "--ServerApp.contents_manager_class=dpskit.participant.ReadOnlyContentsManager",
         "--ContentsManager.allow_hidden=False", "--ServerApp.terminals_enabled=False",
-        "--ServerApp.jpserver_extensions={'jupyter_lsp': False}",  # no language servers (it runs npm at start-up)
+        f"--ServerApp.jpserver_extensions={extensions!r}",
         *(["--ServerApp.allow_root=True"] if allow_root and running_as_root() else []),  # containers
     ]
 
@@ -189,8 +192,8 @@ def hub_command(pack: Path, *, lab: bool = False) -> list[str]:
     default page) and nothing else of the server (dpskit.hub), or the locked-down JupyterLab.
     JupyterHub passes address, login and URL prefix."""
     root = Path(pack).resolve() if lab else notebook_folder(pack)
-    voila_only = [] if lab else [f"--ServerApp.jpserver_extensions={HUB_VOILA_EXTENSIONS!r}"]
-    return [sys.executable, "-m", "jupyterhub.singleuser", *locked_down(root, allow_root=False), *voila_only,
+    extensions = NO_LANGUAGE_SERVERS if lab else HUB_VOILA_EXTENSIONS
+    return [sys.executable, "-m", "jupyterhub.singleuser", *locked_down(root, allow_root=False, extensions=extensions),
             f"--VoilaConfiguration.template={TEMPLATE}", "--VoilaConfiguration.show_tracebacks=False",
             *voila_language(pack),
             # Voilà as a server extension would fetch MathJax from cdnjs; None turns it off, as standalone.
