@@ -448,6 +448,13 @@ def room(root: Path | None, pack: Path, workshop: Path | None, host: str, port: 
     for module in ("voila", "jupyter_server", "segno", "psutil"):  # the live extra, before anything starts
         if importlib.util.find_spec(module) is None:
             raise click.ClickException(f"{module} is not installed: pip install 'dpskit[live]'")
+    from .participant import nothing_kept
+
+    with nothing_kept():
+        _room(root, pack, workshop, host, port, allow_networks)
+
+
+def _room(root: Path | None, pack: Path, workshop: Path | None, host: str, port: int, allow_networks: tuple[str, ...]) -> None:
     from .room import serve
 
     settings = _room_settings(root, pack, workshop)

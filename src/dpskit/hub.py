@@ -30,7 +30,7 @@ ALLOWED = re.compile("|".join([
     rf"api/kernels/{_KERNEL}", rf"api/kernels/{_KERNEL}/channels",
 ]))
 # Kernels get none of these: the server's own hub token and its hub addresses.
-HUB_VARIABLES = ("JUPYTERHUB_", "JPY_", "CONFIGPROXY_")
+HUB_VARIABLES = ("JUPYTERHUB_", "JPY_API_TOKEN", "CONFIGPROXY_")
 
 
 def kernel_environment(env: dict[str, str]) -> dict[str, str]:

@@ -23,6 +23,7 @@ import threading
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -173,8 +174,30 @@ def private_environment(home: Path, language: str | None = None) -> dict[str, st
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "lab-workspaces"),
         "IPYTHONDIR": str(home / "ipython"),
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        # notebook_secret and nbsignatures.db (Jupyter's data folder), matplotlib's config and font
+        # cache, and dpskit's parsed content (which names the workshop and the pack's path)
+        "JUPYTER_DATA_DIR": str(home / "jupyter-data"),
+        "MPLCONFIGDIR": str(home / "matplotlib"),
+        "DPSKIT_CACHE_DIR": str(home / "dpskit-cache"),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
+
+
+@contextmanager
+def nothing_kept():
+    """dpskit's own cache for this process (the room reads the workshop) in a temporary folder,
+    removed when it ends: a participant or room session leaves nothing in the user's folders."""
+    folder = tempfile.mkdtemp(prefix="dpskit-cache-")
+    before = os.environ.get("DPSKIT_CACHE_DIR")
+    os.environ["DPSKIT_CACHE_DIR"] = folder
+    try:
+        yield Path(folder)
+    finally:
+        if before is None:
+            os.environ.pop("DPSKIT_CACHE_DIR", None)
+        else:
+            os.environ["DPSKIT_CACHE_DIR"] = before
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pack_manifest(pack: Path) -> dict:
@@ -287,9 +310,12 @@ def server_command(pack: Path, *, lab: bool = False, port: int = 8866, open_brow
             "--ServerApp.ip=127.0.0.1", *browser]
 
 
-def locked_down(root: Path, *, allow_root: bool = True) -> list[str]:
+NO_LANGUAGE_SERVERS = {"jupyter_lsp": False}  # participants need none, and it runs npm at start-up (logs in ~/.npm)
+
+
+def locked_down(root: Path, *, allow_root: bool = True, extensions: dict[str, bool] = NO_LANGUAGE_SERVERS) -> list[str]:
     """Jupyter Server settings for `--lab` and for JupyterHub: Lab's news, update checks and extension
-    manager off, code and prompts hidden, the pack read-only, no terminals."""
+    manager off, code and prompts hidden, the pack read-only, no terminals, no language servers."""
     return [
         f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
@@ -297,6 +323,7 @@ def locked_down(root: Path, *, allow_root: bool = True) -> list[str]:
         f"--LabApp.app_settings_dir={lab_settings() / 'settings'}",
         "--ServerApp.contents_manager_class=dpskit.participant.ReadOnlyContentsManager",
         "--ContentsManager.allow_hidden=False", "--ServerApp.terminals_enabled=False",
+        f"--ServerApp.jpserver_extensions={extensions!r}",
         *(["--ServerApp.allow_root=True"] if allow_root and running_as_root() else []),  # containers
     ]
 
@@ -320,8 +347,8 @@ def hub_command(pack: Path, *, lab: bool = False) -> list[str]:
     default page) and nothing else of the server (dpskit.hub), or the locked-down JupyterLab.
     JupyterHub passes address, login and URL prefix."""
     root = Path(pack).resolve() if lab else notebook_folder(pack)
-    voila_only = [] if lab else [f"--ServerApp.jpserver_extensions={HUB_VOILA_EXTENSIONS!r}"]
-    return [sys.executable, "-m", "jupyterhub.singleuser", *locked_down(root, allow_root=False), *voila_only,
+    extensions = NO_LANGUAGE_SERVERS if lab else HUB_VOILA_EXTENSIONS
+    return [sys.executable, "-m", "jupyterhub.singleuser", *locked_down(root, allow_root=False, extensions=extensions),
             f"--VoilaConfiguration.template={TEMPLATE}", "--VoilaConfiguration.show_tracebacks=False",
             *voila_language(pack, hub=True),
             # Voilà as a server extension would fetch MathJax from cdnjs; None turns it off, as standalone.

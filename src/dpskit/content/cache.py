@@ -22,7 +22,10 @@ FORMAT = 1
 
 
 def cache_folder() -> Path:
-    """$XDG_CACHE_HOME/dpskit (platformdirs' user cache folder for dpskit)."""
+    """$DPSKIT_CACHE_DIR (participant and room mode: a temporary folder), else $XDG_CACHE_HOME/dpskit
+    (platformdirs' user cache folder for dpskit)."""
+    if os.environ.get("DPSKIT_CACHE_DIR"):
+        return Path(os.environ["DPSKIT_CACHE_DIR"])
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("dpskit", appauthor=False))
