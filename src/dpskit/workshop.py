@@ -43,6 +43,7 @@ class Workshop:
     breaks: list[dict[str, Any]] = field(default_factory=list)
     contacts: dict[str, str] = field(default_factory=dict)
     room: dict[str, int] = field(default_factory=dict)  # dpskit room: max_kernels, idle_minutes
+    check: list[str] = field(default_factory=list)      # the day's before-and-after check (dpskit.daycheck); [] = default
     source: Path | None = None
 
     @property
@@ -94,6 +95,7 @@ def load_workshop(path: Path, content: Content) -> tuple[Workshop, list[str]]:
     for index, pause in enumerate(data.get("breaks", [])):
         if pause["after"] not in data["sessions"]:
             check.add_at(doc, ("breaks", index, "after"), f"break after {pause['after']!r}, which is not one of this workshop's sessions")
+    _check_day_check(check, doc, data, content)
     _check_language(check, doc, data)
     if data.get("end") and data["end"] <= data["start"]:
         check.add_at(doc, ("end",), f"end {data['end']} is not after start {data['start']}")
@@ -105,6 +107,21 @@ def load_workshop(path: Path, content: Content) -> tuple[Workshop, list[str]]:
         for key in workshop.missing_contacts()
     ]
     return workshop, warnings
+
+
+def _check_day_check(check, doc, data, content) -> None:
+    """`check:` names items of this workshop's sessions a show of hands can answer (one answer each)."""
+    from .daycheck import CHECKABLE
+
+    for index, item_id in enumerate(data.get("check", [])):
+        item = content.quiz_items.get(item_id)
+        if item is None:
+            check.add_at(doc, ("check", index), f"unknown quiz id {item_id!r}; the quiz banks are in data/quizzes/")
+        elif item.session not in data["sessions"]:
+            check.add_at(doc, ("check", index), f"quiz {item_id!r} is from session {item.session!r}, which is not one of this workshop's sessions")
+        elif item.type not in CHECKABLE:
+            check.add_at(doc, ("check", index), f"quiz {item_id!r} takes several answers ({item.type}); "
+                                                f"the check counts one answer each: choose a single or true_false item")
 
 
 def _check_language(check, doc, data) -> None:

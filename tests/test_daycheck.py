@@ -1,0 +1,120 @@
+"""The day's before-and-after check: core items, `check:` in workshop.yml, and what two anonymous
+tallies may show (counts only, "fewer than 5", the misconception that moved least)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import REPO
+from dpskit.content import InvalidContent, load_valid_content
+from dpskit.daycheck import FEWER_THAN, check_items, default_check, least_moved, share, share_of, shown_count
+from dpskit.workshop import load_workshop
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_valid_content(REPO)
+
+
+def test_every_session_marks_one_or_two_core_misconceptions_a_show_of_hands_can_answer(content):
+    for session in content.sessions:
+        core = [item for item in content.bank(session.id) if item.core]
+        assert 1 <= len(core) <= 2, (session.id, [item.id for item in core])
+        assert all(item.type in ("single", "true_false") for item in core)
+
+
+def test_default_check_takes_each_sessions_core_items_in_turn_up_to_six(content):
+    three = default_check(content, ["01-why-we-are-here", "02-your-rights", "03-when-agents-knock"])
+    assert three == ["01-domestic-terrorism-crime", "02-innocent-explain", "03-must-open-door",
+                     "01-material-support-advocacy", "02-silence-is-enough", "03-clear-things-up"]
+    five = default_check(content, ["01-why-we-are-here", "02-your-rights", "03-when-agents-knock",
+                                   "06-digital-self-defense", "08-asserting-our-rights-together"])
+    assert len(five) == 6 and {item_id[:2] for item_id in five} == {"01", "02", "03", "06", "08"}
+    named = check_items(content, ["02-your-rights"], ["02-small-lie", "02-miranda-remedy", "02-innocent-explain", "02-silence-is-enough"])
+    assert [item.id for item in named] == ["02-small-lie", "02-miranda-remedy", "02-innocent-explain", "02-silence-is-enough"]
+
+
+def _workshop(tmp_path: Path, check_lines: str) -> Path:
+    text = (REPO / "workshop.yml").read_text()
+    path = tmp_path / "workshop.yml"
+    path.write_text(text.replace("sessions:  ", f"check:\n{check_lines}\nsessions:  ", 1))
+    return path
+
+
+def test_check_in_workshop_yml_is_loaded(tmp_path, content):
+    path = _workshop(tmp_path, "  - 02-small-lie\n  - 01-cdt-official-name\n  - 03-i200-entry\n  - 03-opened-door")
+    plan, _ = load_workshop(path, content)
+    assert plan.check == ["02-small-lie", "01-cdt-official-name", "03-i200-entry", "03-opened-door"]
+    plain, _ = load_workshop(REPO / "workshop.yml", content)
+    assert plain.check == []
+
+
+@pytest.mark.parametrize("lines, expected", [
+    ("  - 02-small-lie\n  - 02-nope\n  - 03-i200-entry\n  - 03-opened-door", r"workshop\.yml:\d+: \[check\[1\]\] unknown quiz id '02-nope'"),
+    ("  - 02-small-lie\n  - 06-seized-phone\n  - 03-i200-entry\n  - 03-opened-door",
+     r"workshop\.yml:\d+: \[check\[1\]\] quiz '06-seized-phone' is from session '06-digital-self-defense', which is not one"),
+    ("  - 02-small-lie\n  - 03-after-visit\n  - 03-i200-entry\n  - 03-opened-door",
+     r"workshop\.yml:\d+: \[check\[1\]\] quiz '03-after-visit' takes several answers"),
+    ("  - 02-small-lie\n  - 03-i200-entry", r"workshop\.yml:\d+: \[check\] .*(too short|non-empty|fewer than 4)"),
+    ("  - 02-small-lie\n  - 02-small-lie\n  - 03-i200-entry\n  - 03-opened-door", r"workshop\.yml:\d+: \[check\] .*non-unique"),
+])
+def test_invalid_check_names_file_line_and_key(tmp_path, content, lines, expected):
+    with pytest.raises(InvalidContent) as info:
+        load_workshop(_workshop(tmp_path, lines), content)
+    assert any(re.search(expected, str(e)) for e in info.value.errors), [str(e) for e in info.value.errors]
+
+
+@given(st.integers(0, 200), st.integers(0, 200))
+def test_a_share_never_gives_away_a_count_under_five(right, wrong):
+    answered = right + wrong
+    shown = share_of(right, answered)
+    assert 0 <= shown.bar <= 100
+    if shown.percent is not None:
+        assert answered >= FEWER_THAN and right not in range(1, FEWER_THAN) and wrong not in range(1, FEWER_THAN)
+        assert shown.percent == round(100 * right / answered) == shown.bar
+    else:
+        assert answered < FEWER_THAN or right in range(1, FEWER_THAN) or wrong in range(1, FEWER_THAN)
+        assert shown.bar <= 100 * right / max(answered, 1)  # never drawn longer than the truth
+    numbers = {int(n) for n in re.findall(r"\d+", shown.label)}
+    assert not numbers & set(range(1, FEWER_THAN)) - {answered - FEWER_THAN + 1}
+
+
+def test_share_labels(content):
+    item = content.quiz_items["02-silence-is-enough"]  # true/false: "False" is right
+    right = next(iter(item.correct_indices))
+    counts = [0, 0]
+    counts[right], counts[1 - right] = 15, 10
+    assert share(item, counts).label == "60% of 25 answered correctly" and share(item, counts).percent == 60
+    counts[right], counts[1 - right] = 3, 22
+    assert share(item, counts).label == "fewer than 5 of 25 answered correctly" and share(item, counts).bar == 0
+    counts[right], counts[1 - right] = 23, 2
+    assert share(item, counts).label == "at least 21 of 25 answered correctly" and share(item, counts).bar == 84
+    assert share(item, [2, 1]).label == "fewer than 5 answered"
+    assert [shown_count(n) for n in (0, 1, 4, 5, 25)] == ["0", "fewer than 5", "fewer than 5", "5", "25"]
+
+
+def _counts(item, right: int, wrong_first: int, wrong_rest: int = 0) -> list[int]:
+    counts = [0] * len(item.options)
+    wrong = [i for i, o in enumerate(item.options) if not o.correct]
+    counts[next(iter(item.correct_indices))] = right
+    counts[wrong[0]] += wrong_first
+    if len(wrong) > 1:
+        counts[wrong[1]] += wrong_rest
+    return counts
+
+
+def test_least_moved_is_the_smallest_gain_among_items_enough_answered(content):
+    items = check_items(content, ["01-why-we-are-here", "02-your-rights", "03-when-agents-knock"])
+    a, b, c = items[:3]
+    before = {a.id: _counts(a, 5, 20), b.id: _counts(b, 10, 15), c.id: _counts(c, 2, 1)}
+    after = {a.id: _counts(a, 20, 5), b.id: _counts(b, 12, 13), c.id: _counts(c, 2, 1)}
+    moved = least_moved(items, before, after)
+    assert moved.item.id == b.id  # c is not compared: fewer than 5 answered
+    assert moved.common_wrong == b.options[[i for i, o in enumerate(b.options) if not o.correct][0]].text
+    assert (moved.before.percent, moved.after.percent) == (40, 48)
+    assert least_moved(items, {c.id: _counts(c, 2, 1)}, {c.id: _counts(c, 3, 0)}) is None
