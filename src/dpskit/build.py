@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 import nbformat
 
 from .content import Content, load_valid_content
-from .index import BEFORE_THE_DAY
+from .index import BEFORE_THE_DAY, DAY_CHECK
 from .output import MANIFEST, archive_is_current, check_target, locked, read_manifest, replace, staging_folder, write_zip
 from .packs import FORMATS, PDF_OF, SOURCE_FORMATS, materials_for, output_path, participant_dir
 
@@ -225,6 +225,8 @@ def _shared_outputs(content: Content, selected, formats: list[str], pdf: bool, p
         rels += ["guide/answer-key.html"] + (["guide/answer-key.pdf"] if pdf else [])
     if plan is not None:
         rels += ["agenda.csv", BEFORE_THE_DAY]
+    if plan is not None and "slides" in formats:
+        rels += [f"{DAY_CHECK}.html"]  # the day's before-and-after check: a deck kept open all day
     return rels
 
 
@@ -352,6 +354,8 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
     """Pocket cards, the combined answer key, the printable materials and the agenda CSV."""
     from .before import render_samples
     from .cards import render_pocket_card, render_scenario_cards, render_timeline_cards
+    from .daycheck_page import render_day_check
+    from .deps import template_dirs
     from .defense_plan import render_defense_plan
     from .family_plan import render_family_plan
     from .index import render_answer_key
@@ -369,6 +373,7 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
         "materials/sample-subpoena": lambda: render_samples(content, "subpoena", paper),
         "worksheets/chapter-defense-plan": lambda: render_defense_plan(content, plan, paper),
         "worksheets/family-preparedness-plan": lambda: render_family_plan(content, plan, paper),
+        DAY_CHECK: lambda: render_day_check(content, plan, template_dirs=template_dirs(content.root)),
     }
     jobs = []
     for rel, make in makers.items():
