@@ -36,6 +36,8 @@ def messages() -> dict[str, str]:
         "many_chose": _("The wrong answer most chosen at the end: “{answer}”"),
         "summary_not_counted": _("not counted"),
         "summary_no_compare": _("not enough counts to compare"),
+        "open_on_phones": _("Ask on phones"),
+        "asked_on_phones": _("Asked on phones: the counts fill in as answers arrive"),
         "saved": _("Handed to your browser as {file}. Open it and print it for the one-page PDF."),
     }
 

@@ -124,6 +124,35 @@
     setTimeout(() => URL.revokeObjectURL(url), 10000);
     document.querySelectorAll(".dpskit-daycheck-saved").forEach((s) => { s.textContent = fill(M.saved, {file: data.filename}); });
   });
+  /* In room mode (the room server adds its host address to the deck): each question can be asked
+     on phones, and the two tallies the room counts fill the count fields as they arrive. */
+  const host = document.querySelector('meta[name="dpskit-room-host"]');
+  if (host) {
+    const api = host.content.replace(/\/api\/poll$/, "/api/daycheck");
+    const post = (body) => fetch(api + "/open", {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
+    document.querySelectorAll(".dpskit-daycheck-item").forEach((box) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "dpskit-daycheck-phones";
+      button.textContent = M.open_on_phones;
+      button.addEventListener("click", () => post({quiz_id: box.dataset.item, moment: box.dataset.moment})
+        .then((reply) => { if (reply.ok) button.textContent = M.asked_on_phones; }));
+      box.appendChild(button);
+    });
+    const fillFromRoom = () => fetch(api).then((reply) => (reply.ok ? reply.json() : null)).then((tallies) => {
+      if (!tallies) return;
+      for (const moment of ["before", "after"]) {
+        for (const [quizId, counts] of Object.entries(tallies[moment] || {})) {
+          const box = document.querySelector(`.dpskit-daycheck-item[data-moment="${moment}"][data-item="${quizId}"]`);
+          if (!box) continue;
+          box.querySelectorAll(".dpskit-daycheck-count").forEach((field, i) => { field.value = String(counts[i] || 0); });
+        }
+      }
+      update();
+    }).catch(() => {});
+    fillFromRoom();
+    setInterval(fillFromRoom, 2000);
+  }
   window.dpskitDayCheck = {shareOf, update};
   update();
 })();

@@ -245,6 +245,9 @@ class RoomApp(Voila):
         self.content = content
         set_language(content.language)  # the join page, the join slide and the poll buttons speak the pack's language
         self.polls = Polls(dict(content.quiz_items))
+        from .daycheck import DayCheck
+
+        self.day_check = DayCheck()  # the day's before and after tallies: two anonymous counts, in memory
         self.app = RoomApplication(**self.init_settings())
         self.app.settings.update(self.tornado_settings)
         self.app.add_handlers(".*$", self.room_handlers())  # first: they win over Voilà's directory page
@@ -253,9 +256,11 @@ class RoomApp(Voila):
         self.listen()
 
     def room_handlers(self) -> list:
+        from .daycheck import day_check_handlers
+
         base, room = self.base_url, {"room": self}
         host = base + r"host/([A-Za-z0-9_-]+)/"
-        return [
+        return day_check_handlers(base, self) + [
             (base, JoinHandler, room),
             (base + r"room/(\w+\.js)", AssetHandler, room),
             (base + r"api/poll", QuestionHandler, room),
