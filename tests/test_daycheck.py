@@ -118,3 +118,30 @@ def test_least_moved_is_the_smallest_gain_among_items_enough_answered(content):
     assert moved.common_wrong == b.options[[i for i, o in enumerate(b.options) if not o.correct][0]].text
     assert (moved.before.percent, moved.after.percent) == (40, 48)
     assert least_moved(items, {c.id: _counts(c, 2, 1)}, {c.id: _counts(c, 3, 0)}) is None
+
+
+def test_the_day_check_deck_is_in_the_facilitator_pack_only(mini_root):
+    """A workshop whose sessions mark core items gets guide/day-check.html, linked from the
+    facilitator's index; the participant pack has neither; no core item, no deck."""
+    from dpskit.build import build
+
+    plain = build(mini_root, mini_root / "build", workshop=mini_root / "workshop.yml", pdf=False)
+    assert not (plain.out / "guide" / "day-check.html").exists()
+    bank = mini_root / "data" / "quizzes" / "01-mini.yaml"
+    bank.write_text(bank.read_text().replace("  - id: 01-true-false\n", "  - id: 01-true-false\n    core: true\n"))
+    result = build(mini_root, mini_root / "build", workshop=mini_root / "workshop.yml", pdf=False)
+    deck = (result.out / "guide" / "day-check.html").read_text()
+    assert 'data-item="01-true-false"' in deck and deck.count('class="dpskit-daycheck-item"') == 2  # before and after
+    assert 'href="guide/day-check.html"' in (result.out / "index.html").read_text()
+    participant = result.participant
+    assert not list(participant.rglob("day-check*"))
+    assert "day-check" not in (participant / "index.html").read_text()
+
+
+def test_a_core_item_with_several_answers_is_an_error(mini_root):
+    bank = mini_root / "data" / "quizzes" / "01-mini.yaml"
+    bank.write_text(bank.read_text().replace("  - id: 01-say-it\n", "  - id: 01-say-it\n    core: true\n"))
+    with pytest.raises(InvalidContent) as info:
+        load_valid_content(mini_root)
+    assert any(re.match(r"data/quizzes/01-mini\.yaml:\d+: \[items\[1\]\.core\] a core item is asked", str(e)) for e in info.value.errors), \
+        [str(e) for e in info.value.errors]

@@ -161,8 +161,13 @@ def test_nothing_is_written_until_save_and_the_summary_prints_on_one_page(browse
     assert figures(html) == figures(expected) and len(figures(html)) == 2 * len(items)
     assert "fewer than 5" in html and "2026-12-05" in html and plan.title in html
     assert not re.search(r"\b\d{1,2}:\d{2}\b", html)  # no time finer than the day
-    pdf = summary_pdf(saved, plan.paper)
-    assert _pages(pdf) == 1
+    from dpskit.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["summary-pdf", str(saved), "--paper", plan.paper])
+    assert done.value.code == 0
+    pdf = saved.with_suffix(".pdf")
+    assert _pages(pdf) == 1 and sorted(p.name for p in saved.parent.iterdir()) == sorted([saved.name, pdf.name])
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

@@ -216,6 +216,7 @@ def _session_outputs(session_id: str, formats: list[str], pdf: bool) -> list[str
 def _shared_outputs(content: Content, selected, formats: list[str], pdf: bool, plan) -> list[str]:
     rels = ["index.html"]
     from .catalogs import in_english
+    from .daycheck import check_items
 
     for rel in materials_for(selected, in_english(content)):
         rels += [f"{rel}.html"] + ([f"{rel}.pdf"] if pdf else [])
@@ -225,7 +226,7 @@ def _shared_outputs(content: Content, selected, formats: list[str], pdf: bool, p
         rels += ["guide/answer-key.html"] + (["guide/answer-key.pdf"] if pdf else [])
     if plan is not None:
         rels += ["agenda.csv", BEFORE_THE_DAY]
-    if plan is not None and "slides" in formats:
+    if plan is not None and "slides" in formats and check_items(content, plan.sessions, plan.check):
         rels += [f"{DAY_CHECK}.html"]  # the day's before-and-after check: a deck kept open all day
     return rels
 
