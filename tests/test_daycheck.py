@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from dpskit.content import InvalidContent, load_valid_content
-from dpskit.daycheck import FEWER_THAN, check_items, default_check, least_moved, share, share_of, shown_count
+from dpskit.daycheck import FEWER_THAN, check_items, default_check, least_moved, share, share_of, shown_count  # noqa: F401
 from dpskit.workshop import load_workshop
 
 
@@ -131,8 +131,11 @@ def test_the_day_check_deck_is_in_the_facilitator_pack_only(mini_root):
     bank.write_text(bank.read_text().replace("  - id: 01-true-false\n", "  - id: 01-true-false\n    core: true\n"))
     result = build(mini_root, mini_root / "build", workshop=mini_root / "workshop.yml", pdf=False)
     deck = (result.out / "guide" / "day-check.html").read_text()
+    notebook = (result.out / "guide" / "day-check.ipynb").read_text()
+    assert "day_check('01-true-false', title='Mini Saturday', date='2026-12-05'" in notebook
     assert 'data-item="01-true-false"' in deck and deck.count('class="dpskit-daycheck-item"') == 2  # before and after
-    assert 'href="guide/day-check.html"' in (result.out / "index.html").read_text()
+    index = (result.out / "index.html").read_text()
+    assert 'href="guide/day-check.html"' in index and 'href="guide/day-check.ipynb"' in index
     participant = result.participant
     assert not list(participant.rglob("day-check*"))
     assert "day-check" not in (participant / "index.html").read_text()
@@ -145,3 +148,51 @@ def test_a_core_item_with_several_answers_is_an_error(mini_root):
         load_valid_content(mini_root)
     assert any(re.match(r"data/quizzes/01-mini\.yaml:\d+: \[items\[1\]\.core\] a core item is asked", str(e)) for e in info.value.errors), \
         [str(e) for e in info.value.errors]
+
+
+def test_the_facilitator_notebook_takes_the_show_of_hands_and_saves_only_on_demand(tmp_path, dummy_comm, monkeypatch):
+    """Without room mode or a browser deck: guide/day-check.ipynb's one call, counts typed into the
+    widget, the same figures as everywhere, and one page (HTML + PDF) only when Save is pressed."""
+    from dpskit.daycheck_page import facilitator_notebook
+    from dpskit.i18n import using
+    from dpskit.notebook import displayed_here
+    from dpskit.pdf import weasyprint_available
+    from test_daycheck_page import day_of_counts
+
+    monkeypatch.chdir(tmp_path)
+    with using("en"):
+        content = load_valid_content(REPO)
+        plan, _ = load_workshop(REPO / "workshop.yml", content)
+        import nbformat
+
+        notebook = nbformat.reads(facilitator_notebook(content, plan), as_version=4)
+        imports, call = notebook.cells[1].source.splitlines()
+        assert imports == "from dpskit.notebook import *" and call.startswith("day_check('01-domestic-terrorism-crime', ")
+        namespace: dict = {}
+        with displayed_here(content):
+            exec(imports, namespace)
+            panel = eval(call, namespace)
+        items = panel.items
+        assert [item.id for item in items] == default_check(content, plan.sessions)
+        before, after = day_of_counts(items)
+        for moment, tallies in (("before", before), ("after", after)):
+            for item_id, counts in tallies.items():
+                panel.set_counts(moment, item_id, *counts)
+        assert panel.tallies() == {"before": before, "after": after}
+        figures = panel.figures()
+        for item in items:
+            assert figures[item.id] == {"before": share(item, before[item.id]).label, "after": share(item, after[item.id]).label}
+        assert figures[items[3].id]["before"] == "fewer than 5 answered"
+        assert items[2].prompt in panel.results.value.split("Moved least")[1]
+        assert list(tmp_path.iterdir()) == []  # nothing written while counting
+        assert panel.save_summary() == [] and list(tmp_path.iterdir()) == []  # no folder typed: nothing
+        chosen = tmp_path / "chosen"
+        chosen.mkdir()
+        panel.folder.value = str(chosen)
+        panel.save.click()
+    names = sorted(p.name for p in chosen.iterdir())
+    assert names[0] == "2026-12-05-workshop-summary.html"
+    assert names[1:] == (["2026-12-05-workshop-summary.pdf"] if weasyprint_available() else [])
+    page = (chosen / names[0]).read_text()
+    assert "80% of 25 answered correctly" in page and "fewer than 5" in page and plan.title in page
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chosen"]

@@ -226,8 +226,9 @@ def _shared_outputs(content: Content, selected, formats: list[str], pdf: bool, p
         rels += ["guide/answer-key.html"] + (["guide/answer-key.pdf"] if pdf else [])
     if plan is not None:
         rels += ["agenda.csv", BEFORE_THE_DAY]
-    if plan is not None and "slides" in formats and check_items(content, plan.sessions, plan.check):
-        rels += [f"{DAY_CHECK}.html"]  # the day's before-and-after check: a deck kept open all day
+    if plan is not None and check_items(content, plan.sessions, plan.check):  # the day's before-and-after check
+        rels += [f"{DAY_CHECK}.html"] if "slides" in formats else []  # a deck kept open all day
+        rels += [f"{DAY_CHECK}.ipynb"] if "facilitator-notebook" in formats else []  # or a notebook, by show of hands
     return rels
 
 
@@ -388,6 +389,12 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
             own_layout = not rel.startswith("guide/")  # cards and samples bring their own page layout
             jobs.append(PdfJob(html, staging / f"{rel}.pdf", paper=paper, footer="" if own_layout else footer,
                                with_page_numbers=not own_layout, margins=not own_layout))
+    if f"{DAY_CHECK}.ipynb" in stale:
+        from .daycheck_page import facilitator_notebook
+
+        (staging / DAY_CHECK).parent.mkdir(parents=True, exist_ok=True)
+        (staging / f"{DAY_CHECK}.ipynb").write_text(facilitator_notebook(content, plan), encoding="utf-8")
+        result.rendered.append(f"{DAY_CHECK}.ipynb")
     if frame is not None and "agenda.csv" in stale:
         frame.drop(columns=["session_id"]).to_csv(staging / "agenda.csv", index=False)
         result.rendered.append("agenda.csv")

@@ -108,6 +108,27 @@ def render_day_check(content: Content, plan, items: Sequence[QuizItem] | None = 
     return body
 
 
+def facilitator_notebook(content: Content, plan, items: Sequence[QuizItem] | None = None) -> str:
+    """guide/day-check.ipynb: the same check without phones or a browser deck, in the facilitator's
+    JupyterLab (kept open all day: the counts live in its kernel)."""
+    import nbformat
+
+    items = list(items) if items is not None else check_items(content, plan.sessions, plan.check)
+    call = "day_check({ids}, title={title!r}, date={date!r}, chapter={chapter!r}, paper={paper!r})".format(
+        ids=", ".join(repr(item.id) for item in items), title=plan.title, date=plan.date, chapter=plan.chapter, paper=plan.paper)
+    notebook = nbformat.v4.new_notebook(metadata={"dpskit": {"id": "day-check", "title": _("Did it land? The day's check")}})
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell(f"# {_('Did it land?')}\n\n" + _(
+            "Keep this notebook open all day: the counts live only in its kernel and are gone when it stops. Before the first "
+            "session, ask each question and type the show of hands under Before; after the last, the same under After; then "
+            "open the results. Nothing is written unless you press Save the workshop summary.")),
+        nbformat.v4.new_code_cell("from dpskit.notebook import *\n" + call),
+    ]
+    for number, cell in enumerate(notebook.cells):
+        cell["id"] = f"day-check-{number}"
+    return nbformat.writes(notebook)
+
+
 def render_summary(content: Content, plan, items: Sequence[QuizItem], before: dict[str, Sequence[int]] | None = None,
                    after: dict[str, Sequence[int]] | None = None) -> str:
     """The one-page summary; with no tallies, the empty page the deck's script fills in."""
@@ -136,4 +157,4 @@ def summary_pdf(html_file: Path, paper: str = "letter") -> Path:
                              with_page_numbers=False))
 
 
-__all__ = ["day_check_notebook", "messages", "render_day_check", "render_summary", "summary_filename", "summary_pdf"]
+__all__ = ["day_check_notebook", "facilitator_notebook", "messages", "render_day_check", "render_summary", "summary_filename", "summary_pdf"]
