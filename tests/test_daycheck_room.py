@@ -35,14 +35,13 @@ class Room:
         import tornado.netutil
 
         from dpskit.room.app import RoomApp, RoomApplication
-        from dpskit.room.daycheck import DayCheck
-        from dpskit.room.polls import Polls
+        from dpskit.room.daycheck import DayCheck, RememberingPolls
 
         self.sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
         self.port = self.sockets[0].getsockname()[1]
         self.origin = f"http://127.0.0.1:{self.port}"
         base = "/r/testroom/"
-        room = SimpleNamespace(base_url=base, host_token=TOKEN, polls=Polls(dict(content.quiz_items)), day_check=DayCheck(),
+        room = SimpleNamespace(base_url=base, host_token=TOKEN, polls=RememberingPolls(dict(content.quiz_items)), day_check=DayCheck(),
                                content=content, join_url=f"{self.origin}{base}", root_dir=str(pack), facilitator_pack=str(pack))
         room.host_api = f"{base}host/{TOKEN}/api/poll"
         self.state = room
@@ -121,6 +120,7 @@ def day(tmp_path_factory):
         pack = tmp_path_factory.mktemp("facilitator-pack")
         (pack / "guide").mkdir()
         (pack / "guide" / "day-check.html").write_text(render_day_check(content, plan), encoding="utf-8")
+        (pack / "index.html").write_text('<!DOCTYPE html><html lang="en"><body><main id="main"><h1>Pack</h1></main></body></html>')
     return pack, content, plan, items
 
 
@@ -169,6 +169,21 @@ def test_a_whole_day_on_25_phones(browser, day, tmp_path, monkeypatch):
             for n, phone in enumerate(phones):
                 assert phone.vote(n % len(other.options)) == 200
         ask("after", after)
+
+        # across the day, the facilitator's index (behind the token) lists the wrong answers chosen most
+        index = page.context.new_page()
+        index.goto(f"{room.base}host/{TOKEN}/")
+        box = index.locator(".dpskit-room-day")
+        for other in others:
+            entry = box.locator(f'.dpskit-room-day-poll[data-item="{other.id}"]')
+            assert other.prompt in entry.inner_text()
+            wrong = [o.text for n, o in enumerate(other.options) if not o.correct]
+            assert any(text in entry.inner_text() for text in wrong)
+        # the after poll of item 5 (4 wrong hands) replaced its morning poll: the latest counts, a small one hidden
+        fifth = box.locator(f'.dpskit-room-day-poll[data-item="{items[4].id}"]').inner_text()
+        assert ": fewer than 5" in fifth and ": 4" not in fifth and ": 20" not in fifth
+        assert TOKEN not in index.content().split("<body", 1)[1].replace(f"host/{TOKEN}/", "")
+        index.close()
 
         # the room kept two anonymous tallies, exactly the counts the phones gave
         assert room.host("api/daycheck") == {"before": before, "after": after}

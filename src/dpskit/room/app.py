@@ -18,7 +18,7 @@ from voila.voila_identity_provider import VoilaIdentityProvider
 
 from .network import is_local_address, redact_all_logs
 from .pages import host_page, join_page, ROOM_ASSETS
-from .polls import Polls, VoteRefused
+from .polls import VoteRefused
 
 VOTED_COOKIE = "dpskit-poll"
 
@@ -244,9 +244,9 @@ class RoomApp(Voila):
             raise SystemExit(f"{self.facilitator_pack}: the pack's data has problems: {errors[0]}")
         self.content = content
         set_language(content.language)  # the join page, the join slide and the poll buttons speak the pack's language
-        self.polls = Polls(dict(content.quiz_items))
-        from .daycheck import DayCheck
+        from .daycheck import DayCheck, RememberingPolls
 
+        self.polls = RememberingPolls(dict(content.quiz_items))  # Polls that also list today's questions for the index
         self.day_check = DayCheck()  # the day's before and after tallies: two anonymous counts, in memory
         self.app = RoomApplication(**self.init_settings())
         self.app.settings.update(self.tornado_settings)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import tornado.web
 
+from ..daycheck import shown_count
+from ..render import environment
 from .app import HostMixin, RoomHandler
-from .polls import LivePoll
+from .polls import LivePoll, Polls
 
 MOMENTS = ("before", "after")
 
@@ -60,6 +62,45 @@ class HostDayCheckHandler(HostMixin, RoomHandler):
         self.reply({**poll.results(), "moment": moment})
 
 
+class RememberingPolls(Polls):
+    """The room's polls, plus the last poll of each question opened today (its counts, nothing
+    more), for the facilitator's index. In memory only: gone when the room closes."""
+
+    def __init__(self, items) -> None:
+        super().__init__(items)
+        self.today: dict[str, LivePoll] = {}
+
+    def open(self, quiz_id: str) -> LivePoll:
+        poll = super().open(quiz_id)
+        self.today.pop(quiz_id, None)
+        self.today[quiz_id] = poll  # in the order last asked
+        return poll
+
+
+def wrong_answers_today(polls: RememberingPolls, content, most: int = 2) -> list[dict]:
+    """Per question asked with answers so far: the wrong answers chosen most (a count of 1 to 4 as
+    "fewer than 5"), the role-plays of its session and its talking points, to take it up again."""
+    found = []
+    for poll in polls.today.values():
+        if not poll.ballots:
+            continue
+        item = poll.item
+        wrong = sorted(((count, index) for index, count in enumerate(poll.counts) if count and not item.options[index].correct),
+                       key=lambda pair: (-pair[0], pair[1]))[:most]
+        scenarios = [story.title for story in content.scenarios.values() if story.session == item.session]
+        found.append({"id": item.id, "prompt": item.prompt, "talking": item.talking_points, "scenarios": scenarios,
+                      "wrong": [{"text": item.options[index].text, "count": shown_count(count)} for count, index in wrong]})
+    return found
+
+
+def day_box(room) -> str:
+    """The facilitator's index box (the room serves it behind the token); '' before the room polls."""
+    polls = getattr(room, "polls", None)
+    if not isinstance(polls, RememberingPolls):
+        return ""
+    return environment().get_template("room_day_box.html.j2").render(polls=wrong_answers_today(polls, room.content))
+
+
 def day_check_handlers(base: str, room) -> list:
     """The routes `RoomApp.room_handlers` adds, behind the facilitator's token."""
     host = base + r"host/([A-Za-z0-9_-]+)/"
@@ -67,4 +108,4 @@ def day_check_handlers(base: str, room) -> list:
             (host + r"api/daycheck/(open)", HostDayCheckHandler, {"room": room})]
 
 
-__all__ = ["DayCheck", "HostDayCheckHandler", "MOMENTS", "day_check_handlers"]
+__all__ = ["DayCheck", "HostDayCheckHandler", "MOMENTS", "RememberingPolls", "day_box", "day_check_handlers", "wrong_answers_today"]
