@@ -227,3 +227,30 @@ def _text(pdf: Path) -> str:
     import subprocess
 
     return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_question_a_check_may_ask_fits_its_slide(browser, decks, language, tmp_path):
+    """`check:` may name any one-answer item of the bank: each one's before slide, counts typed,
+    fits 1280x720 above the footer, and so do the results of the longest ones."""
+    from dpskit.slidelayout import MEASURE
+
+    _folder, content, plan, _items = decks[language]
+    every = sorted((item for item in content.quiz_items.values() if item.type in ("single", "true_false")), key=lambda item: -len(item.prompt))
+    with using(language):
+        (tmp_path / "day-check.html").write_text(render_day_check(content, plan, every), encoding="utf-8")
+    server, page, _outside = _open(browser, tmp_path)
+    try:
+        page.evaluate("document.querySelectorAll('.dpskit-daycheck-count').forEach((f) => { f.value = '888'; });"
+                      "window.dpskitDayCheck.update()")
+        too_big = []
+        for selector in ('.dpskit-daycheck-item[data-moment="before"]', ".dpskit-daycheck-results", ".dpskit-daycheck-least"):
+            for handle in page.locator(selector).element_handles():
+                page.evaluate("(el) => Reveal.slide(Reveal.getIndices(el.closest('section')).h)", handle)
+                measured = page.evaluate(MEASURE)
+                if measured["below"] > 1 or measured["right"] > 1:
+                    too_big.append(measured)
+        assert not too_big, too_big
+    finally:
+        page.close()
+        server.close()
