@@ -305,7 +305,7 @@ class Dependencies:
         if rel.startswith("guide/day-check"):
             from .daycheck import check_items
 
-            items = [plain(item) for item in check_items(content, chosen, workshop.get("check") or ())]
+            items = [plain(item) for item in check_items(content, workshop.get("sessions") or chosen, workshop.get("check") or ())]
             return digest(common, items)  # the deck's look is in code_digest (templates, assets)
         if rel.startswith("materials/scenario-cards"):
             stories = [plain(s) for s in content.scenarios.values() if s.session in chosen]
