@@ -20,6 +20,7 @@ import pytest
 from conftest import REPO
 from dpskit.daycheck import least_moved, share
 from dpskit.i18n import using
+from dpskit.slidelayout import MEASURE
 from test_daycheck_page import _shown, day_of_counts
 
 PHONES = 25
@@ -148,6 +149,8 @@ def test_a_whole_day_on_25_phones(browser, day, tmp_path, monkeypatch):
             for item in items:
                 box = page.locator(f'.dpskit-daycheck-item[data-moment="{moment}"][data-item="{item.id}"]')
                 page.evaluate("(el) => Reveal.slide(Reveal.getIndices(el.closest('section')).h)", box.element_handle())
+                measured = page.evaluate(MEASURE)  # the slide with the room's button still fits 1280x720
+                assert measured["below"] <= 1 and measured["right"] <= 1, measured
                 box.get_by_role("button", name="Ask on phones").click()
                 deadline = time.monotonic() + 10
                 while phones[0].question().get("prompt") != item.prompt and time.monotonic() < deadline:
