@@ -18,6 +18,7 @@ Figures (memory, response times, votes) go to build/test-artifacts/room/report.j
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import json
 import os
 import re
@@ -258,7 +259,7 @@ def test_a_script_on_the_wifi_cannot_drive_the_count(room, content):
 
 def test_facilitator_endpoints_need_the_token(room):
     wrong = room.host_url.replace(room.token, "x" * len(room.token))
-    for url in (wrong + "api/poll", wrong + "index.html", wrong):
+    for url in (wrong + "api/poll", wrong + "api/daycheck", wrong + "index.html", wrong):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(url, timeout=10)
         assert refused.value.code == 404
@@ -270,6 +271,34 @@ def test_facilitator_endpoints_need_the_token(room):
     for path in ("pack/../" + room.facilitator.name + "/index.html", "pack/%2e%2e/x"):
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(room.local_url + path, timeout=10)
+
+
+def test_the_days_check_on_the_real_room(room, content):
+    """The day's check through the room's own server: a before and an after poll of one core
+    question, two separate tallies, and the index's list of wrong answers (test_daycheck_room
+    plays a whole day with 25 phones; test_nothing_is_kept_and_no_address_is_logged checks these polls too)."""
+    item = next(i for i in content.quiz_items.values() if i.core)
+    wrong = next(n for n, option in enumerate(item.options) if not option.correct)
+    right = next(iter(item.correct_indices))
+    for moment, choice in (("before", wrong), ("after", right)):
+        request = urllib.request.Request(room.host_url + "api/daycheck/open", method="POST", headers={"Content-Type": "application/json"},
+                                         data=json.dumps({"quiz_id": item.id, "moment": moment}).encode())
+        with urllib.request.urlopen(request, timeout=30) as response:
+            opened = json.loads(response.read())
+        POLL_IDS.append(opened["id"])
+        for _phone in range(6):
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            vote = urllib.request.Request(room.local_url + "api/vote", method="POST", headers={"Content-Type": "application/json"},
+                                          data=json.dumps({"id": opened["id"], "choices": [choice]}).encode())
+            with opener.open(vote, timeout=30) as response:
+                assert response.status == 200
+    with urllib.request.urlopen(room.host_url + "api/daycheck", timeout=30) as response:
+        tallies = json.loads(response.read())
+    assert tallies["before"][item.id][wrong] == 6 == sum(tallies["before"][item.id])
+    assert tallies["after"][item.id][right] == 6 == sum(tallies["after"][item.id])
+    with urllib.request.urlopen(room.host_url, timeout=30) as response:
+        index = response.read().decode()
+    assert "dpskit-room-day" in index and f'data-item="{item.id}"' in index
 
 
 # --------------------------------------------------------------------------- real clients

@@ -19,7 +19,7 @@ import nbformat
 
 from .before import RUN_SHEET
 from .content import Content, load_valid_content
-from .index import BEFORE_THE_DAY
+from .index import BEFORE_THE_DAY, DAY_CHECK
 from .output import (MANIFEST, archive_is_current, check_target, files_of, fingerprint, intact, is_ours, locked, read_manifest,
                      replace, staging_folder, write_zip)
 from .packs import FORMATS, PDF_OF, SOURCE_FORMATS, materials_for, output_path, participant_dir
@@ -245,6 +245,7 @@ def _session_outputs(session_id: str, formats: list[str], pdf: bool) -> list[str
 def _shared_outputs(content: Content, selected, formats: list[str], pdf: bool, plan) -> list[str]:
     rels = ["index.html"]
     from .catalogs import in_english
+    from .daycheck import check_items
 
     for rel in materials_for(selected, in_english(content)):
         rels += [f"{rel}.html"] + ([f"{rel}.pdf"] if pdf else [])
@@ -254,6 +255,9 @@ def _shared_outputs(content: Content, selected, formats: list[str], pdf: bool, p
         rels += ["guide/answer-key.html"] + (["guide/answer-key.pdf"] if pdf else [])
     if plan is not None:
         rels += ["agenda.csv", BEFORE_THE_DAY, f"{RUN_SHEET}.html"] + ([f"{RUN_SHEET}.pdf"] if pdf else [])
+    if plan is not None and check_items(content, plan.sessions, plan.check):  # the day's before-and-after check
+        rels += [f"{DAY_CHECK}.html"] if "slides" in formats else []  # a deck kept open all day
+        rels += [f"{DAY_CHECK}.ipynb"] if "facilitator-notebook" in formats else []  # or a notebook, by show of hands
     return rels
 
 
@@ -381,6 +385,8 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
     """Pocket cards, the combined answer key, the printable materials and the agenda CSV."""
     from .before import render_run_sheet, render_samples
     from .cards import render_pocket_card, render_scenario_cards, render_timeline_cards
+    from .daycheck_page import render_day_check
+    from .deps import template_dirs
     from .defense_plan import render_defense_plan
     from .family_plan import render_family_plan
     from .index import render_answer_key
@@ -398,6 +404,7 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
         "materials/sample-subpoena": lambda: render_samples(content, "subpoena", paper),
         "worksheets/chapter-defense-plan": lambda: render_defense_plan(content, plan, paper),
         "worksheets/family-preparedness-plan": lambda: render_family_plan(content, plan, paper),
+        DAY_CHECK: lambda: render_day_check(content, plan, template_dirs=template_dirs(content.root)),
     }
     if plan is not None:
         makers[RUN_SHEET] = lambda: render_run_sheet(content, plan, frame, paper)
@@ -413,6 +420,12 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
             own_layout = not rel.startswith("guide/")  # cards, samples and the run sheet bring their own page layout
             jobs.append(PdfJob(html, staging / f"{rel}.pdf", paper=paper, footer="" if own_layout else footer,
                                with_page_numbers=not own_layout, margins=not own_layout))
+    if f"{DAY_CHECK}.ipynb" in stale:
+        from .daycheck_page import facilitator_notebook
+
+        (staging / DAY_CHECK).parent.mkdir(parents=True, exist_ok=True)
+        (staging / f"{DAY_CHECK}.ipynb").write_text(facilitator_notebook(content, plan), encoding="utf-8")
+        result.rendered.append(f"{DAY_CHECK}.ipynb")
     if frame is not None and "agenda.csv" in stale:
         frame.drop(columns=["session_id"]).to_csv(staging / "agenda.csv", index=False)
         result.rendered.append("agenda.csv")

@@ -553,6 +553,22 @@ def strip(root: Path | None, notebooks: tuple[Path, ...]) -> None:
     click.echo(f"Cleared {len(changed)} of {len(paths)} notebook(s)" + (f": {', '.join(p.name for p in changed)}" if changed else ""))
 
 
+@cli.command("summary-pdf")
+@click.argument("page", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", help="Paper size (default: letter).")
+def summary_pdf(page: Path, paper: str) -> None:
+    """The one-page PDF of a saved workshop summary (from the day-check deck), beside PAGE."""
+    from .daycheck_page import summary_pdf as render
+    from .pdf import weasyprint_available
+
+    if not weasyprint_available():
+        raise click.ClickException("WeasyPrint (with Pango) is not installed: open the page in a browser and print it to PDF")
+    try:
+        click.echo(f"Wrote {render(page, paper)}")
+    except OSError as exc:
+        raise click.ClickException(_os_error(exc)) from None
+
+
 def main(args: list[str] | None = None) -> None:
     """Entry point; callable from tests with a list of arguments."""
     cli.main(args=args, prog_name="dpskit")

@@ -303,6 +303,11 @@ class Dependencies:
             items = [plain(item) for item in content.quiz_items.values() if item.session in chosen]
             cited = sorted({sid for item in items for sid in item["sources"]})
             return digest(common, items, {sid: plain(content.sources.get(sid)) for sid in cited})
+        if rel.startswith("guide/day-check"):
+            from .daycheck import check_items
+
+            items = [plain(item) for item in check_items(content, workshop.get("sessions") or chosen, workshop.get("check") or ())]
+            return digest(common, items)  # the deck's look is in code_digest (templates, assets)
         if rel.startswith("materials/scenario-cards"):
             stories = [plain(s) for s in content.scenarios.values() if s.session in chosen]
             named = sorted({sid for story in stories for node in story["nodes"].values() for sid in node["scripts"]})

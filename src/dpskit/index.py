@@ -13,6 +13,7 @@ from .render import asset, environment, page_style, quiz_payload, render_quiz
 
 BEFORE_THE_DAY = "before-the-day.html"
 ANSWER_KEY = "guide/answer-key"
+DAY_CHECK = "guide/day-check"  # the day's before-and-after check (dpskit.daycheck_page)
 
 
 def _labels(participant: bool) -> dict[str, str]:
@@ -55,6 +56,9 @@ def shared_links(files: set[str], pages: dict[str, int], participant: bool) -> l
     if not participant:
         rows += [
             _link("run-sheet.html", _("Run sheet: the day on one page, for the facilitators' table"), files, pages, "run-sheet.pdf"),
+            _link(DAY_CHECK + ".html", _("Did it land? The day's before-and-after check: open it in its own tab before the first "
+                                         "session and keep it open all day (counts only, kept in that page)"), files, pages),
+            _link(DAY_CHECK + ".ipynb", _("The same check in JupyterLab, for a show of hands typed in the facilitator notebook"), files, pages),
             _link(ANSWER_KEY + ".html", _("Answer key for every question"), files, pages, ANSWER_KEY + ".pdf"),
             _link("materials/scenario-cards.html", _("Scenario cards for the role-plays"), files, pages, "materials/scenario-cards.pdf"),
             _link("materials/sample-warrants.html", _("SAMPLE warrants: judicial and ICE administrative"), files, pages, "materials/sample-warrants.pdf"),

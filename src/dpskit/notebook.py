@@ -23,7 +23,7 @@ from .content import Content, find_root, load_valid_content
 from .i18n import _, set_language
 from .render import SOURCES_MIMETYPE, render_disclaimer, render_script, render_table
 
-__all__ = ["quiz", "score", "script", "scenario", "poll", "timeline", "disclaimer"]
+__all__ = ["quiz", "score", "script", "scenario", "poll", "day_check", "timeline", "disclaimer"]
 
 
 @lru_cache(maxsize=1)
@@ -165,6 +165,16 @@ def poll(quiz_id: str):
     from .widgets import Poll
 
     return Poll(_lookup(_current(), "quiz_items", quiz_id, f"data/quizzes/{quiz_id[:2]}-*.yaml"))
+
+
+def day_check(*ids: str, title: str = "", date: str = "", chapter: str = "", paper: str = "letter"):
+    """The day's before-and-after check for the facilitator (show of hands): counts in, the room's
+    results and a one-page summary out, kept in this kernel's memory only (dpskit.widgets.daycheck)."""
+    from .widgets.daycheck import DayCheckPanel
+
+    data = _current()
+    items = [_lookup(data, "quiz_items", i, f"data/quizzes/{i[:2]}-*.yaml") for i in ids]
+    return DayCheckPanel(items, curriculum=data.title, title=title or data.title, date=date, chapter=chapter, paper=paper)
 
 
 def disclaimer() -> Rendered:

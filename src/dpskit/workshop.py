@@ -45,6 +45,7 @@ class Workshop:
     contacts: dict[str, str] = field(default_factory=dict)
     room: dict[str, int] = field(default_factory=dict)  # dpskit room: max_kernels, idle_minutes
     leads: dict[str, str] = field(default_factory=dict)  # session id or day-item kind -> who leads it (the run sheet)
+    check: list[str] = field(default_factory=list)      # the day's before-and-after check (dpskit.daycheck); [] = default
     source: Path | None = None
 
     @property
@@ -102,6 +103,7 @@ def load_workshop(path: Path, content: Content) -> tuple[Workshop, list[str]]:
     for who in data.get("leads", {}):
         if who not in data["sessions"] and who not in DAY_ITEMS:
             check.add_at(doc, ("leads", who), f"leads {who!r}: name one of this workshop's sessions or a day item ({', '.join(DAY_ITEMS)})")
+    _check_day_check(check, doc, data, content)
     _check_language(check, doc, data)
     for key in ("end", "venue_closes"):
         if data.get(key) and data[key] <= data["start"]:
@@ -114,6 +116,21 @@ def load_workshop(path: Path, content: Content) -> tuple[Workshop, list[str]]:
         for key in workshop.missing_contacts()
     ]
     return workshop, warnings
+
+
+def _check_day_check(check, doc, data, content) -> None:
+    """`check:` names items of this workshop's sessions a show of hands can answer (one answer each)."""
+    from .daycheck import CHECKABLE
+
+    for index, item_id in enumerate(data.get("check", [])):
+        item = content.quiz_items.get(item_id)
+        if item is None:
+            check.add_at(doc, ("check", index), f"unknown quiz id {item_id!r}; the quiz banks are in data/quizzes/")
+        elif item.session not in data["sessions"]:
+            check.add_at(doc, ("check", index), f"quiz {item_id!r} is from session {item.session!r}, which is not one of this workshop's sessions")
+        elif item.type not in CHECKABLE:
+            check.add_at(doc, ("check", index), f"quiz {item_id!r} takes several answers ({item.type}); "
+                                                f"the check counts one answer each: choose a single or true_false item")
 
 
 def _check_language(check, doc, data) -> None:

@@ -332,6 +332,9 @@ def _load_quiz_item(check: _Collector, content: Content, doc: YamlDocument, at: 
 
     for message in _option_rule_errors(entry, true_false(content.language)):
         check.add_at(doc, (*at, "options"), message)
+    if entry.get("core") and entry["type"] == "multiple":
+        check.add_at(doc, (*at, "core"), "a core item is asked in the day's check by a show of hands, one answer each: "
+                                         "make it single or true_false, or drop core")
     _resolve_sources(check, content, doc.path, doc.line((*at, "sources")), _key_path((*at, "sources")), entry["sources"])
     options = [Option(**option, key=index) for index, option in enumerate(entry["options"])]
     shuffle = entry.get("shuffle", True) and entry["type"] != "true_false"  # True before False, always
@@ -340,6 +343,7 @@ def _load_quiz_item(check: _Collector, content: Content, doc: YamlDocument, at: 
         id=entry["id"], session=session_id, type=entry["type"], prompt=entry["prompt"],
         options=tuple(options[i] for i in order), explanation=entry["explanation"],
         sources=tuple(entry["sources"]), talking_points=entry.get("talking_points", ""), shuffle=shuffle,
+        core=entry.get("core", False),
     )
 
 

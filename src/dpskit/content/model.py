@@ -49,6 +49,7 @@ class QuizItem:
     sources: tuple[str, ...]
     talking_points: str = ""
     shuffle: bool = True  # false: shown as authored ("all of the above"); true/false items never shuffle
+    core: bool = False  # a core misconception of its session: the day's before-and-after check asks it
 
     @property
     def correct_indices(self) -> frozenset[int]:

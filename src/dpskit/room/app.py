@@ -23,7 +23,7 @@ from ..participant import PageKernelManager
 from .guard import PASS_COOKIE, GuardedHTTPServer, Guard, connection_limits, raise_open_file_limit
 from .network import is_local_address, redact_all_logs
 from .pages import host_page, join_page, notice_page, ROOM_ASSETS
-from .polls import Polls, VoteRefused
+from .polls import VoteRefused
 
 
 class BoundedKernelManager(PageKernelManager):
@@ -412,7 +412,10 @@ class RoomApp(Voila):
             raise SystemExit(f"{self.facilitator_pack}: the pack's data has problems: {errors[0]}")
         self.content = content
         set_language(content.language)  # the join page, the join slide and the poll buttons speak the pack's language
-        self.polls = Polls(dict(content.quiz_items), sign=self.guard.sign)
+        from .daycheck import DayCheck, RememberingPolls
+
+        self.polls = RememberingPolls(dict(content.quiz_items), sign=self.guard.sign)  # Polls that also list today's questions for the index
+        self.day_check = DayCheck()  # the day's before and after tallies: two anonymous counts, in memory
         self.app = RoomApplication(**self.init_settings(), dpskit_room=self)
         self.app.settings.update(self.tornado_settings)
         self.app.add_handlers(".*$", self.room_handlers())  # first: they win over Voilà's directory page
@@ -422,9 +425,11 @@ class RoomApp(Voila):
         self.listen()
 
     def room_handlers(self) -> list:
+        from .daycheck import day_check_handlers
+
         base, room = self.base_url, {"room": self}
         host = base + r"host/([A-Za-z0-9_-]+)/"
-        return [
+        return day_check_handlers(base, self) + [
             (base, JoinHandler, room),
             (base + r"voila/render/(.*)", NotebookHandler, {"voila_configuration": self.voila_configuration,
                                                              "template_paths": self.template_paths, "config": self.config}),

@@ -95,7 +95,9 @@ def host_page(page: str, room, *, index: bool = False) -> str:
         return page[:at] + f"<script>{asset('room_host.js')}</script>" + page[at:]
     if not index:
         return page
-    box = environment().get_template("room_join_box.html.j2").render(url=url, qr=qr)
+    from .daycheck import day_box
+
+    box = environment().get_template("room_join_box.html.j2").render(url=url, qr=qr) + day_box(room)
     return re.sub(r'(<main\b[^>]*>)', lambda m: m.group(1) + box, page, count=1)
 
 
