@@ -207,3 +207,23 @@ def test_a_clipped_card_stops_the_build_naming_file_page_and_element(tmp_path):
     long = '<meta name="dpskit-max-pages" content="1">' + "<p>line</p>" * 200
     with pytest.raises(PrintFitError, match=r"cards/y.pdf: \d+ pages, this document must fit on 1"):
         render_pdf(PdfJob(long, tmp_path / "cards/y.pdf"))
+
+
+@pytest.mark.parametrize("language,paper,contacts", [("en", "letter", "blank"), ("es", "a4", "long")])
+def test_sample_documents_print_the_answers_on_their_own_sheet(print_builds, language, paper, contacts):
+    """Pairs analyse the SAMPLE documents: their pages carry the numbered marks, never the answers;
+    the answers are on the last page, for the facilitator."""
+    from dpskit.before import SAMPLES
+    from dpskit.i18n import using
+
+    out, _ = print_builds(language, paper, contacts)
+    with using(language):
+        documents = {kind: SAMPLES[kind][0]() for kind in ("warrants", "subpoena")}
+    for kind, docs in documents.items():
+        pages = [squash(page.extract_text()) for page in pdf_pages(out / f"materials/sample-{kind}.pdf")]
+        assert len(pages) == len(docs) + 1, f"sample-{kind}: {len(pages)} pages for {len(docs)} documents and the answers"
+        for doc in docs:
+            for note in doc["check"]:
+                words = squash(note)[:50]
+                assert not any(words in page for page in pages[:-1]), f"sample-{kind}: an answer is on an exercise page: {words}"
+                assert words in pages[-1], f"sample-{kind}: answer missing from the answer page: {words}"

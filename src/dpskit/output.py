@@ -96,7 +96,7 @@ def staging_folder(out: Path) -> Path:
     what builds killed before us left there. Call it holding `locked(out)`."""
     older = re.compile(rf"\.{re.escape(out.name)}-(old-\d+|[a-z0-9_]{{8}})")  # what earlier builds left behind
     for stale in out.parent.iterdir():
-        if stale.name.startswith((f"{STAGING}{out.name}~", f"{STAGING}{out.name}.zip~")) or (
+        if stale.name.startswith((f"{STAGING}{out.name}~", f"{STAGING}{out.name}.zip~", f"{STAGING}{out.name}-FACILITATOR.zip~")) or (
                 stale.is_dir() and older.fullmatch(stale.name)):
             shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{out.name}~", dir=out.parent))
