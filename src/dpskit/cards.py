@@ -1,8 +1,10 @@
-"""Wallet-size pocket cards: the scripts on the front, what to do after and contacts on the back."""
+"""Wallet-size pocket cards (what to say; what to do after; who to call), scenario and timeline cards."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
+
 from .content import Content
 from .exporters.context import build_date
 from .i18n import _, language, using
@@ -67,7 +69,6 @@ def _fits(faces: list[dict], paper: str) -> list[bool]:
         return [False] * len(faces)  # no measure: the most compact layout, and no PDF to be cut off
     pages = [{"label": str(n), "side": "front", "face": face} for n, face in enumerate(faces)]
     html = _card_html("", pages, "", paper, 1)
-    from pathlib import Path
     fit = measure(layout(PdfJob(html, Path("probe.pdf"), paper=paper, with_page_numbers=False, margins=False)), "probe")
     cut = {int(where.split(",")[0].split()[-1]) for where in fit.clipped}
     return [n + 1 not in cut for n in range(len(faces))]
@@ -81,7 +82,7 @@ def _first_fit(candidates: list[dict], paper: str) -> dict:
 def _fit_say(side: dict, paper: str) -> tuple[float, bool]:
     """The scripts with the limits of silence under them at the largest size that fits; else the
     limits go behind, at the top of the after face (same card, other side)."""
-    candidates = [{**_face("say", {**side, "say_pt": pt, "limits_behind": behind})} for behind in (False, True) for pt in TEXT_PT]
+    candidates = [_face("say", {**side, "say_pt": pt, "limits_behind": behind}) for behind in (False, True) for pt in TEXT_PT]
     chosen = _first_fit(candidates, paper)
     return chosen["pt"], chosen["side"]["limits_behind"]
 

@@ -71,37 +71,49 @@ def kind(name: str) -> str:
     return name.split("/")[-1].removesuffix(".pdf")
 
 
+def bilingual_card(root: Path, language: str, paper: str, contacts: str, folder: Path):
+    """The bilingual pocket card (workshop.yml `pocket_card: bilingual`), measured the way the build renders it."""
+    from .cards import render_pocket_card, second_language
+    from .content import load_valid_content
+    from .i18n import using
+    from .pdf import PdfJob, render_measured
+
+    with using(language):
+        content = load_valid_content(root, language=language)
+        other = load_valid_content(root, language=second_language(language))
+        html = render_pocket_card(content, CONTACTS[contacts], paper, other=other)
+        return render_measured(PdfJob(html, folder / "cards" / "pocket-card.pdf", paper=paper, with_page_numbers=False,
+                                      margins=False), strict=False)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path("."))
     parser.add_argument("--languages", nargs="*", default=list(LANGUAGES))
     parser.add_argument("--papers", nargs="*", default=list(PAPERS))
     parser.add_argument("--contacts", nargs="*", default=list(CONTACTS))
+    parser.add_argument("--formats", nargs="*", default=None,
+                        help="session formats to build (default: all; `takehome` alone still builds every shared material)")
     args = parser.parse_args(argv)
-    rows, problems = [], 0
+    root, problems = args.root.resolve(), []
+    print("| document | lang | paper | contacts | pages (max) | smallest pt | clipped |")
+    print("|---|---|---|---|---|---|---|", flush=True)
     with tempfile.TemporaryDirectory(prefix="dpskit-fit-") as tmp:
         folder = Path(tmp)
         for language in args.languages:
             for paper in args.papers:
                 for contacts in args.contacts:
-                    for card in ("single", "bilingual"):
-                        workshop = workshop_file(folder, args.root.resolve(), language, paper, contacts, card)
-                        formats = None if card == "single" else ["takehome"]  # the bilingual run is for its card
-                        _, fits = build_measured(args.root.resolve(), workshop, folder / workshop.stem, formats=formats)
-                        for name, fit in sorted(fits.items()):
-                            if card == "bilingual" and name != "cards/pocket-card.pdf":
-                                continue
-                            label = kind(name) + (" (bilingual)" if card == "bilingual" else "")
-                            rows.append((label, language, paper, contacts, fit))
-                            problems += len(fit.problems)
-    print("| document | lang | paper | contacts | pages (max) | smallest pt | clipped |")
-    print("|---|---|---|---|---|---|---|")
-    for label, language, paper, contacts, fit in rows:
-        pages = f"{fit.pages} ({fit.max_pages})" if fit.max_pages else str(fit.pages)
-        print(f"| {label} | {language} | {paper} | {contacts} | {pages} | {fit.smallest_pt:g} | {len(fit.clipped)} |")
-    for label, language, paper, contacts, fit in rows:
-        for problem in fit.problems:
-            print(f"PROBLEM {language} {paper} {contacts}: {problem}")
+                    workshop = workshop_file(folder, root, language, paper, contacts)
+                    _, fits = build_measured(root, workshop, folder / workshop.stem, formats=args.formats)
+                    rows = [(kind(name), fit) for name, fit in sorted(fits.items())]
+                    rows.append(("pocket-card (bilingual)", bilingual_card(root, language, paper, contacts, folder / f"{workshop.stem}-bi")))
+                    for label, fit in rows:
+                        pages = f"{fit.pages} ({fit.max_pages})" if fit.max_pages else str(fit.pages)
+                        print(f"| {label} | {language} | {paper} | {contacts} | {pages} | {fit.smallest_pt:g} | {len(fit.clipped)} |",
+                              flush=True)
+                        problems += [f"{language} {paper} {contacts}: {problem}" for problem in fit.problems]
+    for problem in problems:
+        print(f"PROBLEM {problem}")
     return 1 if problems else 0
 
 
