@@ -39,7 +39,9 @@ def test_packs_sit_side_by_side_each_with_a_zip(workshop_packs):
     facilitator, participant = result.out, result.participant
     assert participant == facilitator.with_name(facilitator.name + "-participant")
     for folder in (facilitator, participant):
-        assert folder.with_suffix(".zip").is_file() and (folder / "index.html").is_file()
+        assert (folder / "index.html").is_file()
+    assert result.archive == facilitator.with_name(facilitator.name + "-FACILITATOR.zip") and result.archive.is_file()
+    assert participant.with_suffix(".zip").is_file() and not facilitator.with_suffix(".zip").exists()
     names = {p.relative_to(participant).as_posix() for p in participant.rglob("*") if p.is_file() and not p.name.startswith(".")}
     for session_id in plan.sessions:
         assert {f"notebooks/{session_id}.ipynb", f"slides/{session_id}.slides.html", f"handouts/{session_id}.takehome.pdf",
@@ -127,7 +129,7 @@ def test_printed_materials(workshop_packs, in_ci):
     for rel in ("materials/sample-warrants.pdf", "materials/timeline-cards.pdf", "materials/scenario-cards.pdf", "cards/pocket-card.pdf"):
         pages, paper = pdfinfo_pages(result.out / rel, tool)
         assert pages >= 1 and paper == "letter", rel
-    assert pdfinfo_pages(result.out / "cards/pocket-card.pdf", tool)[0] == 2
+    assert pdfinfo_pages(result.out / "cards/pocket-card.pdf", tool)[0] == 4  # two cards, each a sheet of 8 duplex
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
@@ -144,3 +146,30 @@ def test_every_takehome_prints_on_one_sheet_duplex(repo_build, paper, in_ci, tmp
                                    footer="This is legal information, not legal advice. Legal hotline: ________"))
         counts[html.name] = pdfinfo_pages(target, tool)
     assert {name: pages for name, (pages, size) in counts.items() if pages > 2 or size != paper} == {}
+
+
+def test_participant_index_shows_only_public_contacts(tmp_path):
+    """Issue 22 (14): a jail-support volunteer's personal number is for the facilitators; organizations'
+    lines are public unless workshop.yml says otherwise, in either direction."""
+    from dpskit.content import load_valid_content
+    from dpskit.index import render_index
+    from dpskit.packs import archives
+    from dpskit.workshop import agenda, load_workshop
+
+    content = load_valid_content(REPO)
+    workshop = tmp_path / "w.yml"
+    workshop.write_text(
+        "title: T\ndate: 2026-12-05\nstart: '10:00'\nsessions: [01-why-we-are-here]\ncontacts:\n"
+        "  legal_hotline: Hotline (555) 010-2345\n  jail_support: Ana O'Connor-Núñez (555) 010-7788\n"
+        "  lawyer: {value: Public Defender & Co. (555) 010-9911, share: public}\n"
+        "  chapter: {value: Secret chapter line (555) 010-3030, share: facilitators}\n", encoding="utf-8")
+    plan, _ = load_workshop(workshop, content)
+    session = content.sessions[:1]
+    frame = agenda(plan, content)
+    facilitator = render_index(content, session, set(), plan=plan, frame=frame, participant=False)
+    participant = render_index(content, session, set(), plan=plan, frame=frame, participant=True)
+    assert "010-7788" in facilitator and "010-3030" in facilitator
+    assert "010-7788" not in participant and "010-3030" not in participant
+    assert "010-2345" in participant and "Public Defender &amp; Co." in participant
+    facilitator_zip, participant_zip = archives(tmp_path / "2026-12-05-t")
+    assert facilitator_zip.name == "2026-12-05-t-FACILITATOR.zip" and participant_zip.name == "2026-12-05-t-participant.zip"

@@ -40,6 +40,7 @@ def test_agenda_has_clock_times_totals_and_breaks(mini_root):
         "workshop.yml: contacts.jail_support is empty; it prints as a blank line to fill in by hand",
         "workshop.yml: contacts.lawyer is empty; it prints as a blank line to fill in by hand",
         "workshop.yml: contacts.chapter is empty; it prints as a blank line to fill in by hand",
+        "workshop.yml: contacts.immigration is empty; it prints as a blank line to fill in by hand",
     ]
 
 
@@ -219,7 +220,7 @@ def test_pdfs_have_size_pages_footer_and_the_right_audience(pack):
     assert w > h and len(slides) >= 8, "one landscape page per slide"
     assert "NOTES-FACILITATOR-ONE" in pdf_text(out / "slides/01-mini.slides.pdf"), "the backup deck carries the notes"
     cards = pdf_pages(out / "cards/pocket-card.pdf")
-    assert len(cards) == 2 and "I am going to remain silent" in pdf_text(out / "cards/pocket-card.pdf")
+    assert len(cards) == 4 and "I am going to remain silent" in pdf_text(out / "cards/pocket-card.pdf")
 
 
 def test_first_pages_render_to_png(pack):

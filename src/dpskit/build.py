@@ -22,7 +22,7 @@ from .content import Content, load_valid_content
 from .index import BEFORE_THE_DAY, DAY_CHECK
 from .output import (MANIFEST, archive_is_current, check_target, files_of, fingerprint, intact, is_ours, locked, read_manifest,
                      replace, staging_folder, write_zip)
-from .packs import FORMATS, PDF_OF, SOURCE_FORMATS, materials_for, output_path, participant_dir
+from .packs import FORMATS, PDF_OF, SOURCE_FORMATS, archives, materials_for, output_path, participant_dir
 
 CACHE_FOLDER = ".dpskit-cache"
 
@@ -206,8 +206,7 @@ def _finish_packs(content, selected, out: Path, wanted, plan, frame, result, *, 
     from .deps import digest
 
     key = digest("packs", sorted(wanted.items()))
-    archive, participant = out.parent / f"{out.name}.zip", participant_dir(out)
-    participant_archive = participant.with_suffix(".zip")
+    (archive, participant_archive), participant = archives(out), participant_dir(out)
     result.archive, result.participant = archive, participant
     if rebuilt or not archive_is_current(archive, key):
         write_zip(out, archive, key)

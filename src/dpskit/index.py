@@ -8,7 +8,7 @@ from dataclasses import asdict
 from .content import Content
 from .exporters.context import build_date
 from .i18n import _, language
-from .packs import DEFENSE_PLAN, FAMILY_PLAN, PDF_OF, POCKET_CARD, output_path
+from .packs import DEFENSE_PLAN, FAMILY_PLAN, PDF_OF, POCKET_CARD, output_path, participant_contacts
 from .render import asset, environment, page_style, quiz_payload, render_quiz
 
 BEFORE_THE_DAY = "before-the-day.html"
@@ -91,6 +91,7 @@ def render_index(content: Content, sessions, files, *, pages=None, participant: 
         plan=plan, agenda=[] if frame is None else frame.to_dict("records"), summary=summary,
         ends_early=ends_early(summary) if summary else 0,
         contact_labels=contact_labels or {}, warnings=list(warnings), plan_rows=list(plan_rows),
+        contacts=(participant_contacts(plan) if participant else plan.contacts) if plan is not None else {},
         participants=plan.participants if plan else None, participant_pack=participant_pack,
         before=BEFORE_THE_DAY if BEFORE_THE_DAY in files else None,
         page_css=asset("page.css") + page_style(), build_date=build_date(),

@@ -30,6 +30,7 @@ PDF_OF = {
     "slides": "slides/{id}.slides.pdf",
 }
 PARTICIPANT_SUFFIX = "-participant"
+FACILITATOR_ZIP_SUFFIX = "-FACILITATOR.zip"  # the zip not to hand out says so in its name
 POCKET_CARD = "cards/pocket-card"
 DEFENSE_PLAN = "worksheets/chapter-defense-plan"
 FAMILY_PLAN = "worksheets/family-preparedness-plan"
@@ -42,6 +43,17 @@ def output_path(fmt: str, session_id: str) -> Path:
 
 def participant_dir(out: Path) -> Path:
     return out.with_name(out.name + PARTICIPANT_SUFFIX)
+
+
+def archives(out: Path) -> tuple[Path, Path]:
+    """The facilitator pack's zip and the participant pack's, named so nobody hands out the wrong one."""
+    return out.with_name(out.name + FACILITATOR_ZIP_SUFFIX), participant_dir(out).with_suffix(".zip")
+
+
+def participant_contacts(plan) -> dict[str, str]:
+    """The contacts the participant pack may show: those workshop.yml marks public (by default the
+    organizations' lines); a person's number stays with the facilitators."""
+    return plan.public_contacts if plan is not None else {}
 
 
 def participant_files(session_ids, files) -> dict[str, str]:
@@ -145,8 +157,9 @@ def print_plan(sessions, pages: dict[str, int], participants: int | None, files)
             _("one sheet per 8 participants"), _("both sides, flip on the long edge; cut on the dashed lines")),
         row("materials/scenario-cards.pdf", _("Scenario cards"), pairs, _("one set per pair"), _("one side; cut"), duplex=False),
         row("materials/sample-warrants.pdf", _("SAMPLE warrants (judicial and ICE administrative)"), pairs,
-            _("one set per pair"), _("one side"), duplex=False),
-        row("materials/sample-subpoena.pdf", _("SAMPLE grand jury subpoena"), pairs, _("one per pair"), _("one side"), duplex=False),
+            _("one set per pair"), _("one side; the last page holds the answers: print it once, for you"), duplex=False),
+        row("materials/sample-subpoena.pdf", _("SAMPLE grand jury subpoena"), pairs, _("one per pair"),
+            _("one side; the last page holds the answers: print it once, for you"), duplex=False),
         row("materials/timeline-cards.pdf", _("Timeline cards"), 1, _("one set for the room"), _("one side; cut"), duplex=False),
         row(DEFENSE_PLAN + ".pdf", _("Chapter defense plan"), -(-participants // 4) + 1 if participants else None,
             _("one per small group, and a master copy"), duplex),

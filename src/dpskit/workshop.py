@@ -23,7 +23,11 @@ CONTACT_LABELS = {  # translated where shown
     "jail_support": N_("Jail support"),
     "lawyer": N_("A lawyer we trust"),
     "chapter": N_("Organizing chapter"),
+    "immigration": N_("Immigration rapid response"),
 }
+# Who sees a contact by default: organizations' lines go in the participant pack, people's numbers
+# (a jail-support volunteer, a lawyer) are printed for the room but never put in the participant pack.
+PUBLIC_BY_DEFAULT = frozenset({"legal_hotline", "nlg_chapter", "chapter", "immigration"})
 
 
 @dataclass
@@ -43,6 +47,7 @@ class Workshop:
     participants: int | None = None   # expected headcount: how many copies to print
     breaks: list[dict[str, Any]] = field(default_factory=list)
     contacts: dict[str, str] = field(default_factory=dict)
+    contact_sharing: dict[str, str] = field(default_factory=dict)  # key -> public | facilitators, where workshop.yml says
     room: dict[str, int] = field(default_factory=dict)  # dpskit room: max_kernels, idle_minutes
     leads: dict[str, str] = field(default_factory=dict)  # session id or day-item kind -> who leads it (the run sheet)
     check: list[str] = field(default_factory=list)      # the day's before-and-after check (dpskit.daycheck); [] = default
@@ -57,6 +62,14 @@ class Workshop:
         if len(re.sub(r"\W", "", ascii_title)) < len(re.sub(r"\W", "", self.title)):
             words = f"{words}-{hashlib.sha256(self.title.encode()).hexdigest()[:8]}".strip("-")
         return f"{self.date}-{words}".rstrip("-")
+
+    def shared(self, key: str) -> str:
+        return self.contact_sharing.get(key) or ("public" if key in PUBLIC_BY_DEFAULT else "facilitators")
+
+    @property
+    def public_contacts(self) -> dict[str, str]:
+        """The contacts the participant pack may show; the others print as lines to fill in by hand."""
+        return {key: (value if self.shared(key) == "public" else "") for key, value in self.contacts.items()}
 
     def missing_contacts(self) -> list[str]:
         return [key for key in CONTACT_KEYS if not (self.contacts.get(key) or "").strip()]
@@ -110,7 +123,10 @@ def load_workshop(path: Path, content: Content) -> tuple[Workshop, list[str]]:
             check.add_at(doc, (key,), f"{key} {data[key]} is not after start {data['start']}")
     if check.errors:
         raise InvalidContent(check.errors)
-    workshop = Workshop(**{**data, "contacts": {k: (v or "") for k, v in data.get("contacts", {}).items()}}, source=Path(path))
+    contacts = data.get("contacts", {})
+    workshop = Workshop(**{**data, "contacts": {k: ((v.get("value") if isinstance(v, dict) else v) or "") for k, v in contacts.items()},
+                           "contact_sharing": {k: v["share"] for k, v in contacts.items() if isinstance(v, dict) and "share" in v}},
+                        source=Path(path))
     warnings = [
         _("{file}: contacts.{key} is empty; it prints as a blank line to fill in by hand").format(file=check.rel(Path(path).resolve()), key=key)
         for key in workshop.missing_contacts()

@@ -23,7 +23,7 @@ CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*)\]")
 MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
 HTML_IMAGE = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"\[\[(contact|workshop):([a-z_]+)\]\]")
-CONTACT_KEYS = ("legal_hotline", "nlg_chapter", "jail_support", "lawyer", "chapter")
+CONTACT_KEYS = ("legal_hotline", "nlg_chapter", "jail_support", "lawyer", "chapter", "immigration")
 WORKSHOP_FIELDS = ("title", "date", "start", "end", "venue", "chapter")
 TIMELINE_CATEGORIES = {"surveillance", "prosecution", "law", "policy", "campus", "court"}
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -478,9 +478,13 @@ def _load_pocket_card(check: _Collector, content: Content) -> None:
     for index, script_id in enumerate(doc.data["scripts"]):
         if check.unknown_script(content, script_id):
             check.add_at(doc, ("scripts", index), f"script id {script_id!r} is not in data/scripts.yaml")
+    for index, situation in enumerate(doc.data.get("situations", ())):
+        if situation["script"] not in doc.data["scripts"]:
+            check.add_at(doc, ("situations", index, "script"), f"script id {situation['script']!r} is not one of the card's scripts")
     content.pocket_card = PocketCard(
         title=doc.data["title"], scripts=tuple(doc.data["scripts"]), after=tuple(doc.data["after"]),
         contacts=tuple(doc.data["contacts"]), limits=tuple(doc.data.get("limits", ())),
+        situations=tuple(doc.data.get("situations", ())),
     )
 
 

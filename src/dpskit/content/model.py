@@ -99,6 +99,7 @@ class PocketCard:
     after: tuple[str, ...]
     contacts: tuple[dict[str, str], ...]
     limits: tuple[str, ...] = ()
+    situations: tuple[dict[str, str], ...] = ()  # {script, label}: "Door", "Arrest" before a script
 
 
 @dataclass
