@@ -1,11 +1,14 @@
 """A whole day in room mode: 25 phones answer the before check, two ordinary polls and the after
 check; the facilitator's deck (served by the room's own handlers, in Chromium) shows the end
-slide's figures. No vote can be tied to a phone across checks and nothing is written to disk
-until "Save the workshop summary"."""
+slide's figures. Each phone gets the room's pass from the join page and a ballot from its poll
+page, as real phones do. No vote can be tied to a phone across checks and nothing is written to
+disk until "Save the workshop summary"."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import http.client
 import http.cookiejar
 import json
 import os
@@ -28,8 +31,10 @@ TOKEN = "facilitator-token-for-tests"
 
 
 class Room:
-    """The room's handlers (join API, votes, host polls, the day check, the facilitator's pages)
-    on 127.0.0.1 in a thread, without Voilà's notebooks: what a day check needs."""
+    """The room's handlers (join page, votes, host polls, the day check, the facilitator's pages)
+    on 127.0.0.1 in a thread, without Voilà's notebooks: what a day check needs. The room's guard
+    is the real one (passes, ballots' key, limits per address) on the day's clock: the test plays
+    a day in seconds, so each question the facilitator asks moves that clock on a minute."""
 
     def __init__(self, pack: Path, content):
         import tornado.httpserver
@@ -37,14 +42,26 @@ class Room:
 
         from dpskit.room.app import RoomApp, RoomApplication
         from dpskit.room.daycheck import DayCheck, RememberingPolls
+        from dpskit.room.guard import Guard
+        from dpskit.room.pages import join_page
 
         self.sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
         self.port = self.sockets[0].getsockname()[1]
         self.origin = f"http://127.0.0.1:{self.port}"
         base = "/r/testroom/"
-        room = SimpleNamespace(base_url=base, host_token=TOKEN, polls=RememberingPolls(dict(content.quiz_items)), day_check=DayCheck(),
-                               content=content, join_url=f"{self.origin}{base}", root_dir=str(pack), facilitator_pack=str(pack))
+        guard = Guard()
+        self.minutes = 0.0
+        def on_the_days_clock(take):
+            return lambda key, now=None: take(key, self.minutes * 60)
+
+        for limit in (guard.passes, guard.votes):
+            limit.take = on_the_days_clock(limit.take)
+        room = SimpleNamespace(base_url=base, host_token=TOKEN, guard=guard, polls=RememberingPolls(dict(content.quiz_items), sign=guard.sign),
+                               day_check=DayCheck(), content=content, join_url=f"{self.origin}{base}", root_dir=str(pack),
+                               facilitator_pack=str(pack), sessions=lambda: [],  # no notebooks: Voilà's route is there, unused
+                               voila_configuration=None, template_paths=[], config=None)
         room.host_api = f"{base}host/{TOKEN}/api/poll"
+        room.join_html = join_page(room)
         self.state = room
         handlers = RoomApp.room_handlers(room)
         self.loop = asyncio.new_event_loop()
@@ -74,21 +91,39 @@ class Room:
         self.thread.join(5)
 
 
-class Phone:
-    """One participant's browser: its own cookie jar, nothing else."""
+class _FromAddress(urllib.request.HTTPHandler):
+    """Requests from one loopback address, as one phone on the wifi (Linux routes all of 127.0.0.0/8)."""
 
-    def __init__(self, room: Room):
+    def __init__(self, address: str):
+        super().__init__()
+        self.address = address
+
+    def http_open(self, request):
+        return self.do_open(functools.partial(http.client.HTTPConnection, source_address=(self.address, 0)), request)
+
+
+class Phone:
+    """One participant's browser on its own address: its own cookie jar, nothing else. It opens the
+    join page (which gives it the room's pass), then answers with the ballot its poll page got."""
+
+    def __init__(self, room: Room, number: int):
         self.room, self.jar = room, http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _FromAddress(f"127.0.3.{10 + number}"))
+        with self.opener.open(room.base, timeout=10) as reply:
+            assert reply.status == 200 and "<html" in reply.read().decode()
+        assert set(self.cookies()) == {"dpskit-room"}, self.cookies()
+        self.ballots: dict[str, str] = {}  # poll id -> the ballot this phone's page got (kept by the test, not the room)
 
     def question(self) -> dict:
         with self.opener.open(f"{self.room.base}api/poll", timeout=10) as reply:
             return json.load(reply)
 
-    def vote(self, choice: int) -> int:
+    def vote(self, choice: int, ballot: str | None = None) -> int:
         poll = self.question()
+        if poll.get("ballot"):
+            self.ballots[poll["id"]] = poll["ballot"]
         request = urllib.request.Request(f"{self.room.base}api/vote", method="POST", headers={"Content-Type": "application/json"},
-                                         data=json.dumps({"id": poll["id"], "choices": [choice]}).encode())
+                                         data=json.dumps({"id": poll["id"], "ballot": ballot or poll["ballot"], "choices": [choice]}).encode())
         try:
             with self.opener.open(request, timeout=10) as reply:
                 return reply.status
@@ -125,6 +160,27 @@ def day(tmp_path_factory):
     return pack, content, plan, items
 
 
+def _kept(*roots) -> set[str]:
+    """Every string the room holds in memory under `roots` (its guard, polls and day check)."""
+    found, seen, todo = set(), set(), list(roots)
+    while todo:
+        value = todo.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, (str, bytes)):
+            found.add(value if isinstance(value, str) else value.hex())
+        elif isinstance(value, dict):
+            todo += [*value.keys(), *value.values()]
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            todo += list(value)
+        elif hasattr(value, "__self__"):  # a bound method (the polls' sign is the guard's)
+            todo.append(value.__self__)
+        elif hasattr(value, "__dict__"):
+            todo += list(vars(value).values())
+    return found
+
+
 def _files(*folders: Path) -> dict[str, float]:
     return {str(p): p.stat().st_mtime for folder in folders for p in folder.rglob("*") if p.is_file()}
 
@@ -142,8 +198,9 @@ def test_a_whole_day_on_25_phones(browser, day, tmp_path, monkeypatch):
     try:
         page.goto(f"{room.base}host/{TOKEN}/guide/day-check.html")
         page.wait_for_function("window.Reveal && Reveal.isReady()")
-        phones = [Phone(room) for _ in range(PHONES)]
-        cookies_seen = {"before": set(), "after": set()}
+        phones = [Phone(room, n) for n in range(PHONES)]
+        passes = {phone: phone.cookies()["dpskit-room"] for phone in phones}
+        assert len(set(passes.values())) == PHONES  # one pass per device, the same all day
 
         def ask(moment: str, tallies: dict[str, list[int]]):
             for item in items:
@@ -151,23 +208,33 @@ def test_a_whole_day_on_25_phones(browser, day, tmp_path, monkeypatch):
                 page.evaluate("(el) => Reveal.slide(Reveal.getIndices(el.closest('section')).h)", box.element_handle())
                 measured = page.evaluate(MEASURE)  # the slide with the room's button still fits 1280x720
                 assert measured["below"] <= 1 and measured["right"] <= 1, measured
+                room.minutes += 1  # a question a minute, as in a room
                 box.get_by_role("button", name="Ask on phones").click()
                 deadline = time.monotonic() + 10
                 while phones[0].question().get("prompt") != item.prompt and time.monotonic() < deadline:
                     time.sleep(0.05)
                 question = phones[0].question()
                 assert question["open"] and question["prompt"] == item.prompt and "correct" not in json.dumps(question)
+                assert question["ballot"] and not question["answered"]
+                if moment == "after":  # a morning ballot does not count in the evening: a ballot is for one poll
+                    morning = room.state.day_check.polls[("before", item.id)]
+                    assert question["ballot"] != phones[0].ballots[morning.id]
+                    assert phones[0].vote(0, ballot=phones[0].ballots[morning.id]) == 403
                 _room_votes(phones, tallies[item.id])
-                assert phones[0].vote(0) == 409  # one ballot per phone per check question
-                # what a phone keeps after answering: the question's id, the same on every phone that answered
-                answered = {p.cookies()["dpskit-poll"] for p in phones[:sum(tallies[item.id])]}
-                assert answered == {room.state.day_check.polls[(moment, item.id)].id}
-                cookies_seen[moment] |= answered
+                answered = sum(tallies[item.id])
+                again = phones[items.index(item) % answered]
+                assert again.question()["answered"] and again.vote(0) == 409  # one ballot per phone per check question
+                assert all(phone.question()["answered"] == (n < answered) for n, phone in enumerate(phones))
+                # the room counted exactly the ballots the phones' pages got, each once
+                poll = room.state.day_check.polls[(moment, item.id)]
+                assert poll.used == {phone.ballots[poll.id] for phone in phones[:answered]}
+                assert poll.ballots == answered == len(poll.used)
 
         ask("before", before)
         # two ordinary polls during the day, from the facilitator's question slides
         others = [i for i in content.quiz_items.values() if i.session in plan.sessions and i not in items][:2]
         for other in others:
+            room.minutes += 1
             room.host("api/poll/open", {"quiz_id": other.id})
             for n, phone in enumerate(phones):
                 assert phone.vote(n % len(other.options)) == 200
@@ -190,16 +257,29 @@ def test_a_whole_day_on_25_phones(browser, day, tmp_path, monkeypatch):
 
         # the room kept two anonymous tallies, exactly the counts the phones gave
         assert room.host("api/daycheck") == {"before": before, "after": after}
-        # nothing pairs a phone's morning answer with its evening one: the server holds counts per
-        # poll and no ballot; a phone's cookie is the open poll's id, the same for every phone
-        for poll in room.state.day_check.polls.values():
-            assert set(vars(poll)) == {"item", "id", "counts", "ballots", "open"}
+        # nothing pairs a phone's morning answer with its evening one. A phone's only cookie is its
+        # pass, the same all day; the room keeps per poll its counts and the set of ballots used
+        # (keyed hashes of the poll's id and a pass), never which ballot chose what, and no pass.
+        check = room.state.day_check.polls
+        for poll in check.values():
+            assert set(vars(poll)) == {"item", "id", "counts", "ballots", "open", "used"}  # no voter, no choice per ballot
+            assert isinstance(poll.used, set) and sum(poll.counts) == poll.ballots == len(poll.used)
         assert set(vars(room.state.day_check)) == {"polls"}
-        before_ids = {poll.id for (m, _i), poll in room.state.day_check.polls.items() if m == "before"}
-        after_ids = {poll.id for (m, _i), poll in room.state.day_check.polls.items() if m == "after"}
-        assert not before_ids & after_ids
-        assert cookies_seen["before"] <= before_ids and cookies_seen["after"] <= after_ids
-        assert len({json.dumps(p.cookies(), sort_keys=True) for p in phones if p.cookies()}) == 1
+        assert set(vars(room.state.guard)) == {"secret", "passes", "votes", "seats"}
+        before_ids = {poll.id for (m, _i), poll in check.items() if m == "before"}
+        after_ids = {poll.id for (m, _i), poll in check.items() if m == "after"}
+        before_ballots = set().union(*(poll.used for (m, _i), poll in check.items() if m == "before"))
+        after_ballots = set().union(*(poll.used for (m, _i), poll in check.items() if m == "after"))
+        assert not before_ids & after_ids and not before_ballots & after_ballots
+        for phone in phones:  # the same device's before and after ballots share nothing visible
+            mine = {m: {phone.ballots[poll.id] for (mm, _i), poll in check.items() if mm == m and poll.id in phone.ballots} for m in ("before", "after")}
+            assert mine["before"] and mine["after"] and not mine["before"] & mine["after"]
+            assert phone.cookies() == {"dpskit-room": passes[phone]}  # answering left nothing in the phone's cookies
+        devices = {room.state.guard.device(value) for value in passes.values()}
+        assert None not in devices and len(devices) == PHONES
+        kept = _kept(room.state.guard, room.state.polls, room.state.day_check)
+        assert before_ballots | after_ballots <= kept  # the walk does see what the room keeps
+        assert not any(secret in value for secret in devices | set(passes.values()) for value in kept), "the room keeps a device's pass"
 
         # the deck filled its count fields from the room; the end slide's figures
         page.wait_for_function(f"""() => document.querySelector('.dpskit-daycheck-item[data-moment="after"][data-item="{items[-1].id}"] input').value !== ''""")
@@ -222,8 +302,8 @@ def test_a_whole_day_on_25_phones(browser, day, tmp_path, monkeypatch):
         saved = tmp_path / "chosen-folder" / info.value.suggested_filename
         info.value.save_as(saved)
         html = saved.read_text(encoding="utf-8")
-        assert "80% of 25 answered correctly" in html and "fewer than 5" in html and "dpskit-poll" not in html
-        assert not any(poll_id in html for poll_id in before_ids | after_ids)
+        assert "80% of 25 answered correctly" in html and "fewer than 5" in html and "dpskit-room" not in html
+        assert not any(value in html for value in before_ids | after_ids | before_ballots | after_ballots | set(passes.values()))
     finally:
         page.close()
         room.close()

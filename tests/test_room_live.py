@@ -18,7 +18,6 @@ Figures (memory, response times, votes) go to build/test-artifacts/room/report.j
 from __future__ import annotations
 
 import asyncio
-import http.cookiejar
 import json
 import os
 import re
@@ -276,22 +275,29 @@ def test_facilitator_endpoints_need_the_token(room):
 def test_the_days_check_on_the_real_room(room, content):
     """The day's check through the room's own server: a before and an after poll of one core
     question, two separate tallies, and the index's list of wrong answers (test_daycheck_room
-    plays a whole day with 25 phones; test_nothing_is_kept_and_no_address_is_logged checks these polls too)."""
+    plays a whole day with 25 phones; test_nothing_is_kept_and_no_address_is_logged checks these polls too).
+    Six phones, each on its own address, take the join page's pass and answer both with their poll page's ballot."""
     item = next(i for i in content.quiz_items.values() if i.core)
     wrong = next(n for n, option in enumerate(item.options) if not option.correct)
     right = next(iter(item.correct_indices))
+    phones = [(address, _pass(room, address)) for address in (f"127.0.7.{10 + n}" for n in range(6))]
+    ballots = {}
     for moment, choice in (("before", wrong), ("after", right)):
         request = urllib.request.Request(room.host_url + "api/daycheck/open", method="POST", headers={"Content-Type": "application/json"},
                                          data=json.dumps({"quiz_id": item.id, "moment": moment}).encode())
         with urllib.request.urlopen(request, timeout=30) as response:
             opened = json.loads(response.read())
         POLL_IDS.append(opened["id"])
-        for _phone in range(6):
-            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-            vote = urllib.request.Request(room.local_url + "api/vote", method="POST", headers={"Content-Type": "application/json"},
-                                          data=json.dumps({"id": opened["id"], "choices": [choice]}).encode())
-            with opener.open(vote, timeout=30) as response:
-                assert response.status == 200
+        for address, device in phones:
+            status, _, body = _request(room, address, "api/poll", device)
+            question = json.loads(body)
+            assert status == 200 and question["id"] == opened["id"] and question["ballot"] and not question["answered"]
+            ballots[moment, address] = question["ballot"]
+            vote = json.dumps({"id": opened["id"], "ballot": question["ballot"], "choices": [choice]})
+            assert _request(room, address, "api/vote", device, "POST", vote, "application/json")[0] == 200
+            assert _request(room, address, "api/vote", device, "POST", vote, "application/json")[0] == 409  # once per ballot
+    for address, _device in phones:  # the same phone's before and after ballots differ: nothing pairs them
+        assert ballots["before", address] != ballots["after", address]
     with urllib.request.urlopen(room.host_url + "api/daycheck", timeout=30) as response:
         tallies = json.loads(response.read())
     assert tallies["before"][item.id][wrong] == 6 == sum(tallies["before"][item.id])
@@ -405,14 +411,15 @@ def test_a_facilitator_and_three_phones_poll_and_play(room, content, chromium):
     assert room.net_log.read_text() == "", "the room server or a kernel tried to reach another host"
 
 
-def _request(room, address: str, path: str, cookie: str = "", method: str = "GET", form: str | None = None) -> tuple[int, dict, str]:
+def _request(room, address: str, path: str, cookie: str = "", method: str = "GET", form: str | None = None,
+             content_type: str = "application/x-www-form-urlencoded") -> tuple[int, dict, str]:
     """One request from `address` (a phone on the wifi), redirects not followed."""
     import http.client
 
     connection = http.client.HTTPConnection("127.0.0.1", room.port, timeout=180, source_address=(address, 0))
     headers = {"Cookie": cookie} if cookie else {}
     if form is not None:
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["Content-Type"] = content_type
     try:
         connection.request(method, room.local_url.split(f":{room.port}", 1)[1] + path, body=form, headers=headers)
         response = connection.getresponse()

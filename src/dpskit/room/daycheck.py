@@ -1,12 +1,13 @@
 """The day's check on phones: the before and after questions are ordinary live polls (one at a
-time, one ballot per browser per poll, counts only), opened from the day-check deck.
+time, one ballot per device per poll, counts only), opened from the day-check deck.
 
 What is kept is a pointer from (moment, question) to the last poll opened for it, so the deck
-can read two separate tallies: before and after. A before poll and an after poll have different
-random ids, and a ballot leaves only that id (the same for everyone) in the phone's cookie, so
-nothing can pair a phone's answer in the morning with its answer at the end. Nothing is written:
-the deck fills its count fields from these tallies and "Save the workshop summary" is the
-browser's, as without the room. All of it is gone when the room closes."""
+can read two separate tallies: before and after. A phone's cookie holds only the room's pass,
+the same all day; its ballot is a keyed hash of the poll's random id and that pass, so its
+before and after ballots differ, and a poll keeps its counts and the ballots used, never which
+ballot chose what, so nothing can pair a phone's answer in the morning with its answer at the
+end. Nothing is written: the deck fills its count fields from these tallies and "Save the
+workshop summary" is the browser's, as without the room. All of it is gone when the room closes."""
 
 from __future__ import annotations
 
