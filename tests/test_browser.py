@@ -358,7 +358,10 @@ def choose_by_keyboard(page, form, key: dict, kind: str, chosen: set[int]) -> No
     if form.evaluate("f => !!f.closest('.reveal')"):
         for i in sorted(chosen):
             page.keyboard.press(str(i + 1))
-        page.keyboard.press("Tab")
+        for _ in range(len(key["options"]) + 1):  # Tab on from the chosen option to Check
+            page.keyboard.press("Tab")
+            if "dpskit-quiz-check" in active(page):
+                break
     elif kind == "multiple":
         for i in range(len(key["options"])):
             if i in chosen:

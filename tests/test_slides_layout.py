@@ -385,7 +385,7 @@ def test_the_day_opens_with_the_room_agreement_and_guides_with_care(context, day
     html = BeautifulSoup(first.read_text(encoding="utf-8"), "html.parser")
     slide = html.select(".reveal .slides > section")[0]
     assert "dpskit-agreement-slide" in slide.get("class", []), "the day's first deck opens with the room's agreement"
-    assert len(slide.select("ul.dpskit-room-agreement li")) == 5 and slide.select_one("aside.notes")
+    assert len(slide.select("ul.dpskit-room-agreement li")) == 5 and not slide.select_one("aside.notes"), "participant decks carry no notes"
     assert all("dpskit-agreement-slide" not in d.read_text(encoding="utf-8") for d in others), "one agreement a day"
     fit = measure_deck(context, first)
     assert not [o for o in fit.overflows if o.number == 1], [str(o) for o in fit.overflows]
