@@ -120,7 +120,9 @@ def test_printed_materials(workshop_packs, in_ci):
     docs = warrants.select("article.doc")
     assert len(docs) == 2 and all(d.select_one(".stamp")["data-stamp"] == "SAMPLE" for d in docs)
     assert all("SAMPLE: not a real document" in d.select_one(".form").get_text() for d in docs)
-    assert all(len(d.select(".check li")) >= 3 and d.select(".marked .mark") for d in docs)
+    assert all(d.select(".marked .mark") and not d.select(".check") for d in docs), "the documents pairs analyse carry no answers"
+    answers = warrants.select(".answers .check")
+    assert len(answers) == 2 and all(len(a.select("li")) >= 3 for a in answers)
     assert "Homeland Security" in docs[1].get_text() and "Judge" in docs[0].get_text()
     timeline = BeautifulSoup((result.out / "materials/timeline-cards.html").read_text(), "html.parser")
     rows = (REPO / "data/timeline.csv").read_text().strip().count("\n")
