@@ -81,7 +81,8 @@ def test_citations_without_links_for_slides_and_a_sources_cell_for_notebooks():
 def test_quiz_outputs_render_for_the_audience_and_drop_widget_views(mode, present, absent):
     item = {"id": "01-x", "session": "01-s", "type": "single", "prompt": "P?", "explanation": "E",
             "sources": ["a-case"], "talking_points": "",
-            "options": [{"text": "yes", "correct": True, "feedback": "FEEDBACK-X"}, {"text": "no", "correct": False, "feedback": "F2"}]}
+            "options": [{"key": 0, "text": "yes", "correct": True, "feedback": "FEEDBACK-X"},
+                        {"key": 1, "text": "no", "correct": False, "feedback": "F2"}]}  # key: the option as written
     widget = {"model_id": "abc", "version_major": 2, "version_minor": 0}
     nb = new_notebook(cells=[new_code_cell("quiz('01-x')", outputs=[
         new_output("display_data", data={QUIZ_MIMETYPE: {"items": [item], "sources": {}}, "text/plain": "P?",
