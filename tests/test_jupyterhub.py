@@ -15,6 +15,7 @@ in CI a missing one fails. .ci/run installs the proxy into node_modules/."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import importlib.util
 import json
 import os
@@ -426,7 +427,7 @@ def test_the_workshop_password_runs_no_code_and_reaches_no_secret(hub, pack, ses
     marker = hub.tmp / f"ran-{secrets.token_hex(4)}"
     code = f"import pathlib, os; pathlib.Path({str(marker)!r}).write_text(repr(dict(os.environ))); print('RAN')"
     socket = server.replace("http://", "ws://") + f"api/kernels/{kernel}/channels"
-    answers = asyncio.run(_kernel_conversation(socket, token, [
+    conversation = _kernel_conversation(socket, token, [
         _message("kernel_info_request", {}),
         _message("execute_request", {"code": code, "silent": False, "store_history": False,
                                      "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}),
@@ -434,7 +435,10 @@ def test_the_workshop_password_runs_no_code_and_reaches_no_secret(hub, pack, ses
         _message("inspect_request", {"code": "os", "cursor_pos": 2, "detail_level": 0}),
         _message("history_request", {"hist_access_type": "tail", "n": 10, "output": False, "raw": True}),
         _message("execute_request", {"code": code, "silent": True}, channel="control"),
-    ], listen=5))
+    ], listen=5)
+    # Its own thread: in a whole test run the session's Playwright driver owns the main thread's event loop.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        answers = thread.submit(asyncio.run, conversation).result()
     kinds = sorted({answer.get("msg_type") or answer.get("header", {}).get("msg_type", "?") for answer in answers})
     assert "kernel_info_reply" in kinds, f"the websocket did not answer a widget-side request: {kinds}"
     assert not {"execute_reply", "execute_input", "stream", "complete_reply", "inspect_reply", "history_reply"} & set(kinds), kinds

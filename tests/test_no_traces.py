@@ -55,13 +55,13 @@ def _fresh(tmp_path: Path) -> tuple[dict[str, str], Path, Path]:
     return env, home, tmp
 
 
-def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 120) -> str:
+def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 120, opener=None) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server stopped ({process.returncode}): {log.read_text()[-2000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=120) as response:
+            with (opener or urllib.request.build_opener()).open(url, timeout=120) as response:
                 return response.read().decode()
         except OSError:
             time.sleep(0.5)
@@ -140,8 +140,9 @@ def test_room_mode_leaves_nothing(packs, tmp_path):
                 break
             time.sleep(0.5)
         assert url, log.read_text()[-2000:]
-        _wait(url.group(0), process, log)
-        page = _wait(url.group(0) + f"voila/render/notebooks/{notebook}", process, log)
+        phone = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())  # the join page gives it the room's pass
+        _wait(url.group(0), process, log, opener=phone)
+        page = _wait(url.group(0) + f"voila/render/notebooks/{notebook}", process, log, opener=phone)
         assert "application/vnd.jupyter.widget-view+json" in page, "the session did not run"
 
     _run_and_stop(command, env, tmp_path, log, visit)

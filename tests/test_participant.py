@@ -238,3 +238,17 @@ def test_five_reloads_hold_one_kernel(mini_build, tmp_path, browser):
             page.close()
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
+
+
+def test_kernels_use_ipc_files_only_where_their_names_fit_a_socket_address(tmp_path):
+    """A kernel's IPC socket is <folder>/voila_XXXXXXXX/kernel-<uuid>-ipc-<n>: under a long temporary
+    folder (macOS's TMPDIR, a nested test folder) it would not fit a Unix socket address, so the
+    kernel would fail to start; there the server keeps Jupyter's loopback TCP."""
+    from dpskit.participant import UNIX_SOCKET_PATH, kernel_transport
+
+    short = Path("/tmp/dpskit-live-abcdefgh/runtime")
+    assert kernel_transport(short) == ["--KernelManager.transport=ipc"]
+    example = short / "voila_abcdefgh" / "kernel-1596713e-6bde-4395-b186-b95feaeb200b-ipc-1"
+    assert len(str(example)) < UNIX_SOCKET_PATH
+    long = Path("/var/folders/zz/zyxvpxvq6csfxvn_n0000000000000/T/dpskit-live-abcdefgh/runtime")
+    assert kernel_transport(long) == []

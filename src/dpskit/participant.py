@@ -259,11 +259,20 @@ def voila_language(pack: Path, *, hub: bool = False) -> list[str]:
             f"--ServerApp.jinja_template_vars={variables}" if hub else f"--Voila.tornado_settings={variables}"]
 
 
-# A notebook's kernel goes with its page (PageKernelManager); one left idle goes after 20 minutes. Kernels
-# talk to the server through files in the private temporary folder (IPC), not TCP ports other users could reach.
+# A notebook's kernel goes with its page (PageKernelManager); one left idle goes after 20 minutes.
 KERNEL_LIFETIME = ("--VoilaConfiguration.multi_kernel_manager_class=dpskit.participant.PageKernelManager",
-                   "--MappingKernelManager.cull_idle_timeout=1200", "--MappingKernelManager.cull_interval=60",
-                   "--KernelManager.transport=ipc")
+                   "--MappingKernelManager.cull_idle_timeout=1200", "--MappingKernelManager.cull_interval=60")
+# A Unix socket's path holds 104 bytes on macOS (107 on Linux); a kernel's IPC files are named
+# <connection folder>/voila_XXXXXXXX/kernel-<uuid>-ipc-<n>, 66 characters below the folder.
+UNIX_SOCKET_PATH = 104
+IPC_NAME_LENGTH = 66
+
+
+def kernel_transport(connection_dir: Path) -> list[str]:
+    """Kernels talk to the server through files in the private temporary folder (IPC), not TCP
+    ports other users could reach, when their names fit a socket address; a long temporary folder
+    (macOS's TMPDIR, a nested test folder) keeps Jupyter's loopback TCP, which still needs the key."""
+    return ["--KernelManager.transport=ipc"] if len(str(connection_dir)) + IPC_NAME_LENGTH < UNIX_SOCKET_PATH else []
 
 
 def dies_with_parent(parent: int):
@@ -374,7 +383,7 @@ def serve(pack: Path, *, lab: bool = False, port: int = 8866, open_browser: bool
             env["HOME"] = str(home)
         if not lab and not hub:  # Voilà's kernel connection files (and IPC sockets) too, not in /tmp
             (home / "runtime").mkdir(exist_ok=True)
-            command = [*command, f"--Voila.connection_dir_root={home / 'runtime'}"]
+            command = [*command, f"--Voila.connection_dir_root={home / 'runtime'}", *kernel_transport(home / "runtime")]
             # Voilà removes the folder as it exits: also when this process was killed outright and
             # Voilà got its parent-death signal (this process's `finally` never runs then).
             (Path(env["JUPYTER_CONFIG_DIR"]) / "voila.py").write_text(

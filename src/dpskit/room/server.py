@@ -9,7 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ..participant import TEMPLATE, voila_language
+from ..participant import TEMPLATE, kernel_transport, voila_language
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -41,7 +41,7 @@ def _launch(RoomApp, args, code: str, token: str) -> None:
         "--Voila.port_retries=0", "--show_tracebacks=False", f"--Voila.base_url=/r/{code}/",
         f"--Voila.connection_dir_root={args.runtime}",
         "--VoilaConfiguration.multi_kernel_manager_class=dpskit.room.app.BoundedKernelManager",
-        "--KernelManager.transport=ipc",  # kernels talk to the server through files in the room's temporary folder
+        *kernel_transport(Path(args.runtime)),  # files in the room's temporary folder where their names fit
         "--Voila.identity_provider_class=dpskit.room.app.CookielessIdentity",
         f"--BoundedKernelManager.max_kernels={args.max_kernels}", f"--RoomApp.max_kernels={args.max_kernels}",
         *(f"--RoomApp.allowed_networks={network}" for network in args.allow_network),
