@@ -49,10 +49,13 @@ def build_measured(root: Path, workshop: Path, out: Path, *, formats=None, stric
     fits: dict[str, pdf.Fit] = {}
     original = pdf.render_pdfs
 
-    def measured(jobs):
-        found = [pdf.render_measured(job, strict=strict) for job in jobs]
-        for job, fit in zip(jobs, found):
-            fits[fit.name] = fit
+    def measured(jobs, on_done=None):
+        found = []
+        for job in jobs:
+            found.append(pdf.render_measured(job, strict=strict))
+            fits[found[-1].name] = found[-1]
+            if on_done is not None:
+                on_done(job.target)  # the build's progress bar, as render_pdfs does
         return found
 
     pdf.render_pdfs = measured
