@@ -312,3 +312,26 @@ def test_room_without_the_live_extra_is_one_line(tmp_path):
     code = "import sys; sys.modules['voila'] = None\nfrom dpskit.cli import cli\ncli(['room', sys.argv[1]])"
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and result.stderr.strip() == "Error: voila is not installed: pip install 'dpskit[live]'", result.stderr
+
+
+def test_the_room_server_removes_only_its_own_folder(tmp_path):
+    """The server removes the `dpskit-room-…` folder it was given on exit, and never the parent of
+    another --runtime: a test once passed --runtime /tmp and its exit removed what it could of /."""
+    from dpskit.room.server import remove_room_folder
+
+    own = tmp_path / "dpskit-room-abc123"
+    (own / "runtime" / "voila_x").mkdir(parents=True)
+    remove_room_folder(own / "runtime")
+    assert not own.exists()
+    other = tmp_path / "somewhere"
+    (other / "keep.txt").parent.mkdir(parents=True)
+    (other / "keep.txt").write_text("a user's file")
+    (other / "runtime" / "voila_y").mkdir(parents=True)
+    remove_room_folder(other / "runtime")
+    assert (other / "keep.txt").read_text() == "a user's file" and (other / "runtime").is_dir()
+    assert not any((other / "runtime").iterdir())
+    bare = tmp_path / "bare"
+    (bare / "sibling").mkdir(parents=True)
+    (bare / "work").mkdir()
+    remove_room_folder(bare / "work")  # not named runtime: its parent and siblings stay
+    assert (bare / "sibling").is_dir()

@@ -117,7 +117,7 @@ def test_participant_mode_speaks_spanish_from_the_first_screen(spanish_packs, br
     assert server.final_attempts == [], server.final_attempts
 
 
-def test_the_room_server_gives_voila_the_packs_language(spanish_packs, monkeypatch):
+def test_the_room_server_gives_voila_the_packs_language(spanish_packs, monkeypatch, tmp_path):
     """In room mode too, the list and the session pages get the pack's language and words."""
     import json
 
@@ -128,7 +128,9 @@ def test_the_room_server_gives_voila_the_packs_language(spanish_packs, monkeypat
     monkeypatch.setattr(app.RoomApp, "launch_instance", classmethod(lambda cls, argv, **kw: seen.update(argv=argv)))
     monkeypatch.setenv("DPSKIT_ROOM_CODE", "code")
     monkeypatch.setenv("DPSKIT_ROOM_TOKEN", "token")
-    server.main([str(result.out), str(result.participant), "--join-url", "http://127.0.0.1:1/r/code/", "--runtime", "/tmp"])
+    home = tmp_path / "dpskit-room-test"  # the folder `dpskit room` makes; the server removes it as it ends
+    (home / "runtime").mkdir(parents=True)
+    server.main([str(result.out), str(result.participant), "--join-url", "http://127.0.0.1:1/r/code/", "--runtime", str(home / "runtime")])
     assert "--VoilaExporter.language_code=es" in seen["argv"]
     (config,) = [a.split("=", 1)[1] for a in seen["argv"] if a.startswith("--VoilaConfiguration.extension_config=")]
     words = json.loads(config)["dpskit"]

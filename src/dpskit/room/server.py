@@ -32,7 +32,19 @@ def main(argv: list[str] | None = None) -> None:
     try:
         _launch(RoomApp, args, code, token)
     finally:  # also when `dpskit room` was killed outright and this got its parent-death signal
-        shutil.rmtree(Path(args.runtime).parent, ignore_errors=True)
+        remove_room_folder(Path(args.runtime))
+
+
+def remove_room_folder(runtime: Path) -> None:
+    """Remove the temporary folder `dpskit room` made (`dpskit-room-…`, holding `runtime/`), and
+    nothing else: given any other --runtime (a mistake, a test), only what is inside runtime/ goes."""
+    runtime = runtime.resolve()
+    home = runtime.parent
+    if runtime.name == "runtime" and home.name.startswith("dpskit-room-") and home != Path(home.anchor):
+        shutil.rmtree(home, ignore_errors=True)
+    elif runtime.is_dir() and runtime != Path(runtime.anchor):
+        for child in runtime.iterdir():
+            shutil.rmtree(child, ignore_errors=True) if child.is_dir() and not child.is_symlink() else child.unlink(missing_ok=True)
 
 
 def _launch(RoomApp, args, code: str, token: str) -> None:
