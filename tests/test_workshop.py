@@ -91,7 +91,7 @@ def test_a_day_a_room_cannot_keep_is_warned(tmp_path, real_content):
     assert "288 minutes pass without a meal break" in warnings[1]
     assert "ends at 15:00, after the venue closes (14:45)" in warnings[2]
     welcomes = frame[frame["part"].str.startswith("Welcome")]
-    assert welcomes["minutes"].tolist() == [10, 4, 3], "with no day opening, only the first session welcomes the room in full"
+    assert welcomes["minutes"].tolist() == [8, 4, 3], "with no day opening, only the first session welcomes the room in full"
 
 
 def test_the_example_workshops_are_days_a_room_can_keep(real_content):
@@ -106,7 +106,7 @@ def test_the_example_workshops_are_days_a_room_can_keep(real_content):
         lunch = frame[frame["kind"] == "meal"].iloc[0]
         assert lunch["minutes"] >= 30 and "11:30" <= lunch["start"] <= "13:00", f"{name}: lunch at {lunch['start']}"
         firsts = frame[frame["session_id"] != ""].groupby("session_id", sort=False).head(1)["minutes"].tolist()
-        assert firsts == [6, 4, 3], f"{name}: one welcome a day (the opening), each session's own welcome skipped: {firsts}"
+        assert firsts == [4, 4, 3], f"{name}: one welcome a day (the opening), each session's own welcome skipped: {firsts}"
 
 
 def test_day_items_go_before_or_after_any_session(tmp_path, real_content):
