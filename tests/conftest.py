@@ -95,14 +95,18 @@ def dummy_comm(monkeypatch):
     yield DummyComm
 
 
+def missing(message: str, *, ci_prefix: str = "") -> None:
+    """What a test cannot run without is missing: it skips loudly here and fails in CI (CI=true)."""
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(f"{ci_prefix}{message}", pytrace=False)
+    pytest.skip(f"SKIPPED LOUDLY: {message}")
+
+
 def require_tool(name: str, package: str) -> str:
     """The path of a system tool; without it the test skips loudly here and fails in CI (CI=true)."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (apt-get install {package}); this check did NOT run"
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(f"CI requires it: {message}", pytrace=False)
-        pytest.skip(f"SKIPPED LOUDLY: {message}")
+        missing(f"{name} is not installed (apt-get install {package}); this check did NOT run", ci_prefix="CI requires it: ")
     return path
 
 

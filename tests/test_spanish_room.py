@@ -7,12 +7,12 @@ with one kernel. The room server passes the same words to Voilà."""
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import missing
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "build" / "test-artifacts" / "live"
@@ -50,10 +50,7 @@ def english_on(text: str, strings: list[str]) -> list[str]:
 @pytest.mark.browser
 def test_participant_mode_speaks_spanish_from_the_first_screen(spanish_packs, browser, tmp_path):
     if importlib.util.find_spec("voila") is None:
-        message = "voila is not installed (pip install -e '.[live]'): the Spanish participant mode was NOT checked"
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(f"SKIPPED LOUDLY: {message}")
+        missing("voila is not installed (pip install -e '.[live]'): the Spanish participant mode was NOT checked")
     from live_support import LiveServer
 
     from dpskit.participant import session_titles
@@ -146,10 +143,7 @@ def test_lab_participant_mode_speaks_spanish_where_lab_has_the_language_pack(spa
     from dpskit.participant import lab_locale, pack_language
 
     if importlib.util.find_spec("jupyterlab") is None or lab_locale("es") is None:
-        message = "jupyterlab or jupyterlab-language-pack-es-ES is not installed (pip install -e '.[live]'): NOT checked"
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(f"SKIPPED LOUDLY: {message}")
+        missing("jupyterlab or jupyterlab-language-pack-es-ES is not installed (pip install -e '.[live]'): NOT checked")
     from live_support import LiveServer
 
     result, _ = spanish_packs
