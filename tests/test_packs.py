@@ -175,3 +175,57 @@ def test_participant_index_shows_only_public_contacts(tmp_path):
     assert "010-2345" in participant and "Public Defender &amp; Co." in participant
     facilitator_zip, participant_zip = archives(tmp_path / "2026-12-05-t")
     assert facilitator_zip.name == "2026-12-05-t-FACILITATOR.zip" and participant_zip.name == "2026-12-05-t-participant.zip"
+
+
+def test_participant_pack_prints_no_contact_kept_for_facilitators(tmp_path):
+    """Issue 22 (14): the participant pack's own take-homes, readers, pocket cards, worksheets,
+    notebooks and slides (HTML and PDF text, and its zip) print only public contacts; the facilitator
+    pack prints them all for the room, and its zip carries no participant copies."""
+    pytest.importorskip("pypdf")
+    from pypdf import PdfReader
+
+    from dpskit.build import build
+    from dpskit.pdf import weasyprint_available
+
+    if not weasyprint_available():
+        from conftest import missing
+
+        missing("WeasyPrint/pango is not installed: participant PDFs were NOT checked for private contacts")
+    workshop = tmp_path / "w.yml"
+    workshop.write_text(
+        "title: Contacts\ndate: 2026-12-05\nstart: '10:00'\nsessions: [09-when-ice-detains-someone]\ncontacts:\n"
+        "  legal_hotline: {value: Hotline kept back (555) 010-2345, share: facilitators}\n"
+        "  jail_support: Ana O'Connor-Núñez (555) 010-7788\n  lawyer: Lawyer & Co. (555) 010-9911\n"
+        "  immigration: Rapid response (555) 010-4444\n", encoding="utf-8")
+    formats = ["notebook", "participant-slides", "takehome", "handout"]
+    result = build(REPO, tmp_path / "pack", workshop=workshop, formats=formats, pdf=True)
+    private = ("010-2345", "010-7788", "010-9911")
+
+    def texts(folder: Path) -> dict[str, str]:
+        found = {}
+        for path in folder.rglob("*"):
+            if path.is_file():
+                rel = path.relative_to(folder).as_posix()
+                found[rel] = (" ".join(page.extract_text() for page in PdfReader(path).pages) if path.suffix == ".pdf"
+                              else path.read_text(encoding="utf-8", errors="ignore"))
+        return found
+
+    handed_out = texts(result.participant)
+    for rel in ("cards/pocket-card.pdf", "handouts/09-when-ice-detains-someone.takehome.pdf",
+                "worksheets/family-preparedness-plan.pdf", "notebooks/09-when-ice-detains-someone.ipynb",
+                "slides/09-when-ice-detains-someone.slides.html"):
+        assert rel in handed_out
+    assert [(rel, number) for rel, text in handed_out.items() for number in private if number in text] == []
+    assert "010-4444" in handed_out["cards/pocket-card.pdf"] and "010-4444" in handed_out["handouts/09-when-ice-detains-someone.takehome.pdf"]
+    with zipfile.ZipFile(result.participant.with_suffix(".zip")) as bundle:
+        assert [n for n in bundle.namelist() for number in private if number.encode() in bundle.read(n)] == []
+
+    printed = texts(result.out)
+    for number in private[1:]:
+        assert number in printed["cards/pocket-card.pdf"]
+    assert "010-2345" in printed["handouts/09-when-ice-detains-someone.takehome.pdf"]
+    with zipfile.ZipFile(result.archive) as bundle:
+        assert not [n for n in bundle.namelist() if "/.participant/" in n]
+
+    again = build(REPO, tmp_path / "pack", workshop=workshop, formats=formats, pdf=True)
+    assert again.up_to_date, again.rendered

@@ -12,6 +12,7 @@ import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from dataclasses import replace as with_changes
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -22,7 +23,8 @@ from .content import Content, load_valid_content
 from .index import BEFORE_THE_DAY, DAY_CHECK
 from .output import (MANIFEST, archive_is_current, check_target, files_of, fingerprint, intact, is_ours, locked, read_manifest,
                      replace, staging_folder, write_zip)
-from .packs import FORMATS, PDF_OF, SOURCE_FORMATS, archives, materials_for, output_path, participant_dir
+from .packs import (FOR_PARTICIPANTS, FORMATS, PARTICIPANT_FORMATS, PDF_OF, PRINTS_CONTACTS, SOURCE_FORMATS, archives, materials_for, output_path,
+                    participant_copy, participant_dir)
 
 CACHE_FOLDER = ".dpskit-cache"
 
@@ -209,7 +211,7 @@ def _finish_packs(content, selected, out: Path, wanted, plan, frame, result, *, 
     (archive, participant_archive), participant = archives(out), participant_dir(out)
     result.archive, result.participant = archive, participant
     if rebuilt or not archive_is_current(archive, key):
-        write_zip(out, archive, key)
+        write_zip(out, archive, key, leave_out=FOR_PARTICIPANTS)  # the participant pack's copies are in its own zip
         result.rendered.append(archive.name)
     handed_out = read_manifest(participant)
     files = handed_out.get("files")
@@ -263,11 +265,31 @@ def _shared_outputs(content: Content, selected, formats: list[str], pdf: bool, p
 def _wanted_outputs(selected, formats, pdf, content, deps, settings, plan, agendas, timing) -> dict[str, str | None]:
     """Every file this build makes, with the key of exactly what it depends on (see dpskit.deps);
     None for a session that has not run since its notebook changed."""
-    wanted = {rel: deps.output_key(s, fmt, rel, settings, agendas)
+    shown = {**settings, "workshop": _workshop_dict(_for_participants(plan))}  # what participants' own pages print
+    wanted = {rel: deps.output_key(s, fmt, rel, shown if fmt in PARTICIPANT_FORMATS else settings, agendas)
               for s in selected for fmt in formats for rel in _format_outputs(fmt, s.id, pdf)}
     shared = _shared_outputs(content, selected, formats, pdf, plan)
     wanted.update({rel: deps.shared_key(rel, selected, settings, timing, wanted) for rel in shared})
+    if _keeps_contacts_back(plan):  # the participant pack's own take-homes, readers, cards and worksheets
+        from .deps import digest
+
+        copies = {participant_copy(rel): deps.output_key(s, fmt, rel, shown, agendas)
+                  for s in selected for fmt in PRINTS_CONTACTS if fmt in formats for rel in _format_outputs(fmt, s.id, pdf)}
+        copies.update({participant_copy(rel): deps.shared_key(rel, selected, shown, timing, wanted)
+                       for rel in shared if participant_copy(rel)})
+        wanted.update({rel: key and digest(rel, key) for rel, key in copies.items()})
     return wanted
+
+
+def _for_participants(plan):
+    """The workshop as the participant pack prints it: facilitators-only contacts are lines to fill in."""
+    return None if plan is None else with_changes(plan, contacts=plan.public_contacts)
+
+
+def _keeps_contacts_back(plan) -> bool:
+    """Whether workshop.yml gives a contact only facilitators may see, so the participant pack needs
+    its own render of every page that prints contacts (otherwise it shares the facilitator pack's)."""
+    return plan is not None and plan.public_contacts != plan.contacts
 
 
 def _reuse(source: Path, target: Path) -> None:
@@ -341,28 +363,39 @@ class _SessionRenderer:
         self.templates = {"extra_template_basedirs": template_dirs(context["content"].root)}
         self.exporters = {fmt: _exporter(fmt, **({} if fmt in SOURCE_FORMATS else self.templates)) for fmt in formats}
         self.print_slides = None
-        self.footer = _footer(context["content"], plan)
+        shown = _for_participants(plan)
+        self.contexts = {"facilitators": (context, _footer(context["content"], plan)),
+                         "participants": ({**context, "workshop": _workshop_dict(shown)}, _footer(context["content"], shown))}
+
+    def audiences(self, fmt: str, rels: list[str]):
+        """(paths, context, PDF footer) for each render of a format: participants' own formats print only
+        public contacts; a take-home or reader gets a participant copy when contacts are kept back."""
+        if fmt in PARTICIPANT_FORMATS:
+            return [(rels, *self.contexts["participants"])]
+        if fmt in PRINTS_CONTACTS and _keeps_contacts_back(self.plan):
+            return [(rels, *self.contexts["facilitators"]), ([participant_copy(rel) for rel in rels], *self.contexts["participants"])]
+        return [(rels, *self.contexts["facilitators"])]
 
     def render(self, session, executed) -> list:
         from .pdf import PdfJob
 
-        resources = {"metadata": {"name": session.id, "path": str(session.notebook.parent)}, "dpskit": self.context}
         jobs = []
         for fmt in self.formats:
-            rels = _format_outputs(fmt, session.id, self.pdf)
-            if not any(rel in self.stale for rel in rels):
-                continue
             source = self.source(session) if fmt in SOURCE_FORMATS else executed  # as the build reads it (translated)
-            body, _ = self.exporters[fmt].from_notebook_node(source, resources)
-            target = self.staging / rels[0]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(body, encoding="utf-8")
-            self.result.rendered.append(rels[0])
-            if len(rels) > 1:
-                html = body if fmt != "slides" else self._print_slides().from_notebook_node(source, resources)[0]
-                jobs.append(PdfJob(html=html, target=self.staging / rels[1], paper=self.plan.paper if self.plan else "letter",
-                                   landscape=fmt == "slides", footer=self.footer))
-            self.report(session.id, fmt)
+            for rels, context, footer in self.audiences(fmt, _format_outputs(fmt, session.id, self.pdf)):
+                if not any(rel in self.stale for rel in rels):
+                    continue
+                resources = {"metadata": {"name": session.id, "path": str(session.notebook.parent)}, "dpskit": context}
+                body, _ = self.exporters[fmt].from_notebook_node(source, resources)
+                target = self.staging / rels[0]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(body, encoding="utf-8")
+                self.result.rendered.append(rels[0])
+                if len(rels) > 1:
+                    html = body if fmt != "slides" else self._print_slides().from_notebook_node(source, resources)[0]
+                    jobs.append(PdfJob(html=html, target=self.staging / rels[1], paper=self.plan.paper if self.plan else "letter",
+                                       landscape=fmt == "slides", footer=footer))
+                self.report(session.id, fmt)
         return jobs
 
     def _print_slides(self):
@@ -373,7 +406,7 @@ class _SessionRenderer:
 
 
 def _footer(content: Content, plan) -> str:
-    hotline = (plan.contacts.get("legal_hotline") if plan else "") or "________"
+    hotline = ((plan.contacts.get("legal_hotline") or "").strip() if plan else "") or "________"
     short = content.disclaimer.short if content.disclaimer else ""
     from .i18n import _
 
@@ -407,6 +440,12 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
     }
     if plan is not None:
         makers[RUN_SHEET] = lambda: render_run_sheet(content, plan, frame, paper)
+    if _keeps_contacts_back(plan):
+        shown = _for_participants(plan)
+        makers[participant_copy("cards/pocket-card")] = lambda: render_pocket_card(content, shown.contacts, paper,
+                                                                                   other=_card_back(content, shown))
+        makers[participant_copy("worksheets/chapter-defense-plan")] = lambda: render_defense_plan(content, shown, paper)
+        makers[participant_copy("worksheets/family-preparedness-plan")] = lambda: render_family_plan(content, shown, paper)
     jobs = []
     for rel, make in makers.items():
         if f"{rel}.html" not in stale and f"{rel}.pdf" not in stale:
@@ -463,7 +502,7 @@ def _render_landing(content, selected, wanted, stale, staging, plan, frame, timi
     written = {}
     if BEFORE_THE_DAY in stale:
         htmls = {rel: (staging / rel).read_text(encoding="utf-8") for rel in wanted
-                 if rel.endswith(".html") and rel not in (BEFORE_THE_DAY, "index.html")}
+                 if rel.endswith(".html") and rel not in (BEFORE_THE_DAY, "index.html") and not rel.startswith(FOR_PARTICIPANTS)}
         written[BEFORE_THE_DAY] = render_before_the_day(content, selected, plan, wanted, rows, pages_with_blanks(htmls))
     if "index.html" in stale:
         written["index.html"] = render_index(

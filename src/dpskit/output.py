@@ -198,15 +198,15 @@ def archive_is_current(archive: Path, key: str) -> bool:
         return False
 
 
-def write_zip(folder: Path, archive: Path, key: str) -> Path:
-    """The whole pack in one file, its key in the zip comment; written beside it, then moved into place,
-    so an interrupted build never leaves a zip that looks current."""
+def write_zip(folder: Path, archive: Path, key: str, leave_out: str | None = None) -> Path:
+    """The whole pack in one file (but its `leave_out` folder), its key in the zip comment; written beside
+    it, then moved into place, so an interrupted build never leaves a zip that looks current."""
     mode = 0o666 & ~umask()
     partial = journaled(archive.with_name(f"{STAGING}{archive.name}~{os.getpid()}"))
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as bundle:
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and path.name != MANIFEST:
+                if path.is_file() and path.name != MANIFEST and not (leave_out and path.is_relative_to(folder / leave_out)):
                     info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", date_time=(2026, 1, 1, 0, 0, 0))
                     info.compress_type = zipfile.ZIP_DEFLATED
                     info.external_attr = (0o100000 | mode) << 16

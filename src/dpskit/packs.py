@@ -34,6 +34,12 @@ FACILITATOR_ZIP_SUFFIX = "-FACILITATOR.zip"  # the zip not to hand out says so i
 POCKET_CARD = "cards/pocket-card"
 DEFENSE_PLAN = "worksheets/chapter-defense-plan"
 FAMILY_PLAN = "worksheets/family-preparedness-plan"
+# Participant-pack copies of the pages that print the workshop's contacts, rendered with only the
+# public ones when workshop.yml gives a facilitators-only contact; kept in the facilitator pack (out of
+# its zip) so the fine-grained rebuild keeps them current like every other output.
+FOR_PARTICIPANTS = ".participant"
+PRINTS_CONTACTS = ("takehome", "handout")  # session formats that also go in the participant pack
+PARTICIPANT_FORMATS = frozenset({"notebook", "participant-slides"})  # only participants get them: public contacts only
 
 
 def output_path(fmt: str, session_id: str) -> Path:
@@ -72,7 +78,15 @@ def participant_files(session_ids, files) -> dict[str, str]:
         names[DEFENSE_PLAN + suffix] = DEFENSE_PLAN + suffix  # participants fill it in together
         names[FAMILY_PLAN + suffix] = FAMILY_PLAN + suffix  # each family finishes it at home
     present = set(files)
-    return {source: target for source, target in names.items() if source in present}
+    return {(own if (own := f"{FOR_PARTICIPANTS}/{source}") in present else source): target
+            for source, target in names.items() if source in present}
+
+
+def participant_copy(rel: str) -> str | None:
+    """Where the participant pack's own render of `rel` goes, for a page that prints contacts."""
+    shared = (POCKET_CARD, DEFENSE_PLAN, FAMILY_PLAN)
+    session_page = any(rel.endswith(FORMATS[fmt][2]) or rel.endswith(PDF_OF[fmt].rsplit("{id}", 1)[1]) for fmt in PRINTS_CONTACTS)
+    return f"{FOR_PARTICIPANTS}/{rel}" if rel.rsplit(".", 1)[0] in shared or session_page else None
 
 
 def write_participant_pack(facilitator: Path, staging: Path, names: dict[str, str], *,
