@@ -82,21 +82,11 @@ def open_deck(context, path: Path):
 # --------------------------------------------------------------------------- nothing below the slide
 
 
-# Role-play steps that grew with this round's legal corrections (grand-jury-subpoena, morning-after-raid, one in 03's
-# Spanish) and run 60+ px below the slide after their choices: found on the final merge, left open in issue 22, to
-# shorten the consequences along those paths. Measured and reported like every deck; expected to fail until then.
-KNOWN_OVERFLOWS = {("03-when-agents-knock", "es"), ("04-subpoenas-and-grand-juries", "es"),
-                   ("08-asserting-our-rights-together", "en"), ("08-asserting-our-rights-together", "es")}
-
-
 @pytest.mark.parametrize("language", DECKS_IN)
 @pytest.mark.parametrize("kind", ["", ".participant"], ids=["facilitator", "participant"])
 @pytest.mark.parametrize("session_id", SESSIONS)
 def test_every_slide_fits_at_720p(request, context, report, session_id, kind, language):
     from dpskit.slidelayout import measure_deck
-
-    if (session_id, language) in KNOWN_OVERFLOWS:
-        request.applymarker(pytest.mark.xfail(reason="role-play steps run below the slide: issue 22, open", strict=False))
 
     decks = request.getfixturevalue(DECKS_IN[language])
     fit = measure_deck(context, deck_path(decks, session_id, kind))
