@@ -189,10 +189,13 @@ def missing_notebooks(content: Content, required: Iterable[str] | None = None) -
     """An error at its line of curriculum.yml for each session of `required` (default: every one)
     whose notebook is not here."""
     wanted = None if required is None else set(required)
-    return [ContentError(MANIFEST, session.line, f"sessions[{index}].notebook",
-                         f"notebook {Path(session.notebook).relative_to(content.root).as_posix()} does not exist")
-            for index, session in enumerate(content.sessions)
-            if (wanted is None or session.id in wanted) and not Path(session.notebook).is_file()]
+    errors = []
+    for index, session in enumerate(content.sessions):
+        path = Path(session.notebook)
+        if (wanted is None or session.id in wanted) and not path.is_file():
+            shown = path.relative_to(content.root) if path.is_relative_to(content.root) else path
+            errors.append(ContentError(MANIFEST, session.line, f"sessions[{index}].notebook", f"notebook {shown.as_posix()} does not exist"))
+    return errors
 
 
 def load_valid_content(root: Path | None = None, *, notebooks: bool = True, language: str | None = None,
