@@ -292,6 +292,7 @@ def test_check_in_a_copy_names_each_missing_notebook_and_still_checks_the_sessio
     with pytest.raises(InvalidContent) as info:
         load_valid_content(one_notebook)
     assert len(info.value.errors) == 8
+    assert load_valid_content(one_notebook, notebooks=False).quiz_items  # the data a notebook kernel reads in the copy
 
     checked = dpskit(one_notebook, "check")
     assert checked.exit_code == 1 and all(line in checked.output for line in absent_lines(one_notebook)), checked.output
