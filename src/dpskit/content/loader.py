@@ -156,8 +156,8 @@ def load_content(root: Path | None = None, *, notebooks: bool = True, language: 
                  required: Iterable[str] | None = None) -> tuple[Content, list[ContentError]]:
     """Load all content under `root`; return it with every error found (empty when valid). With a
     `language`, every text is read through that language's catalogues (dpskit.catalogs).
-    `required`: the sessions whose notebooks must be here (default: every one; a maintainer's copy
-    may hold only some, and a build asks for those it builds: `missing_notebooks`)."""
+    `required`: the sessions whose notebooks must be here when `notebooks` are read (default: every
+    one; a maintainer's copy may hold only some, and a build asks for those it builds: `missing_notebooks`)."""
     from ..catalogs import translator
 
     root = find_root(root) if root is None or not (Path(root) / MANIFEST).is_file() else Path(root).resolve()
