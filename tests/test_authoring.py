@@ -218,3 +218,109 @@ def test_out_takes_an_empty_folder_just_made_in_the_project_but_never_one_with_c
     assert not [p.name for p in project.iterdir() if "dpskit-lock" in p.name], "no lock file left beside the output"
     refused = CliRunner().invoke(cli, ["--root", str(project), "build", "-s", "02-your-rights", "--no-pdf", "--out", str(project / "data" / "x")])
     assert refused.exit_code == 1 and "inside the project's own data/ folder" in refused.output
+
+
+ONE = "03-when-agents-knock"
+ONE_WORKSHOP = f"""title: One session
+date: 2026-12-05
+start: "10:00"
+language: en
+sessions:
+  - {ONE}
+"""
+
+
+@pytest.fixture
+def one_notebook(project: Path) -> Path:
+    """A maintainer's copy of the project holding one session notebook of curriculum.yml, to work on that session."""
+    for notebook in (project / "sessions").glob("*.ipynb"):
+        if notebook.stem != ONE:
+            notebook.unlink()
+    return project
+
+
+def absent_lines(project: Path) -> list[str]:
+    """The error dpskit check gives for each notebook curriculum.yml lists but the copy lacks."""
+    from dpskit.content.yamlio import load_yaml
+
+    manifest = load_yaml(project / "curriculum.yml")
+    return [f"curriculum.yml:{manifest.line(('sessions', i, 'notebook'))}: [sessions[{i}].notebook] notebook {entry['notebook']} does not exist"
+            for i, entry in enumerate(manifest.data["sessions"]) if entry["id"] != ONE]
+
+
+def test_a_copy_holding_one_notebook_builds_that_session_and_a_workshop_of_it(one_notebook: Path, tmp_path: Path):
+    from dpskit.content import load_valid_content
+
+    content = load_valid_content(one_notebook, required=[ONE])
+    title, prompt = content.session(ONE).title, content.quiz_items["03-must-open-door"].prompt
+    built = dpskit(one_notebook, "build", "-s", ONE, "--formats", "slides", "--formats", "guide", "--no-pdf", "--out", str(tmp_path / "one"))
+    assert built.exit_code == 0, built.output
+    assert "8 of the 9 notebooks curriculum.yml lists are not here; this build does not need them" in built.output
+    deck = (tmp_path / f"one/slides/{ONE}.slides.html").read_text()
+    assert title in deck and prompt[:40] in deck
+    assert title in (tmp_path / f"one/guide/{ONE}.guide.html").read_text()
+    assert [p.name for p in (tmp_path / "one/slides").iterdir()] == [f"{ONE}.slides.html"]
+
+    (one_notebook / "one.yml").write_text(ONE_WORKSHOP)
+    pack = dpskit(one_notebook, "build", "--workshop", str(one_notebook / "one.yml"), "--no-pdf", "--out", str(tmp_path / "day"))
+    assert pack.exit_code == 0, pack.output
+    assert title in (tmp_path / "day/index.html").read_text() and title in (tmp_path / "day/agenda.csv").read_text()
+    assert prompt[:40] in (tmp_path / f"day/slides/{ONE}.slides.html").read_text()
+    handed_out = tmp_path / "day-participant"
+    assert json.loads((handed_out / f"notebooks/{ONE}.ipynb").read_text())["metadata"]["dpskit"]["title"] == title
+    assert f"notebook: notebooks/{ONE}.ipynb" in (handed_out / "curriculum.yml").read_text()
+
+
+def test_a_build_asking_for_a_notebook_the_copy_lacks_fails_at_its_curriculum_line(one_notebook: Path, tmp_path: Path):
+    missing = absent_lines(one_notebook)[0]  # 01-why-we-are-here
+    refused = dpskit(one_notebook, "build", "-s", f"{ONE},01-why-we-are-here", "--no-pdf", "--out", str(tmp_path / "out"))
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert [line.strip() for line in refused.output.splitlines() if "does not exist" in line] == [missing]
+    assert "Nothing was built." in refused.output and not (tmp_path / "out").exists()
+    (one_notebook / "two.yml").write_text(ONE_WORKSHOP + "  - 01-why-we-are-here\n")
+    refused = dpskit(one_notebook, "build", "--workshop", str(one_notebook / "two.yml"), "--no-pdf", "--out", str(tmp_path / "out"))
+    assert refused.exit_code == 1 and [line.strip() for line in refused.output.splitlines() if "does not exist" in line] == [missing]
+
+
+def test_check_in_a_copy_names_each_missing_notebook_and_still_checks_the_session_it_holds(one_notebook: Path):
+    from dpskit.content import InvalidContent, load_content, load_valid_content
+
+    content, errors = load_content(one_notebook)
+    assert sorted(str(e) for e in errors) == sorted(absent_lines(one_notebook))  # nothing cascades from them
+    assert content.bank("01-why-we-are-here") and any(s.session == "02-your-rights" for s in content.scenarios.values())
+    assert load_valid_content(one_notebook, required=()).session(ONE).title  # kept in the cache, which must not hide them:
+    with pytest.raises(InvalidContent) as info:
+        load_valid_content(one_notebook)
+    assert len(info.value.errors) == 8
+    assert load_valid_content(one_notebook, notebooks=False).quiz_items  # the data a notebook kernel reads in the copy
+
+    checked = dpskit(one_notebook, "check")
+    assert checked.exit_code == 1 and all(line in checked.output for line in absent_lines(one_notebook)), checked.output
+    path = one_notebook / f"sessions/{ONE}.ipynb"
+    notebook = json.loads(path.read_text())
+    notebook["cells"] = [c for c in notebook["cells"] if "".join(c["source"]) != 'quiz("03-must-open-door")']
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
+    checked = dpskit(one_notebook, "check")
+    assert checked.exit_code == 1 and all(line in checked.output for line in absent_lines(one_notebook))
+    assert f"sessions/{ONE}.ipynb: [cells] quiz items in data/quizzes/{ONE}.yaml never asked: 03-must-open-door" in checked.output
+
+
+def test_the_translation_of_a_copy_speaks_only_of_the_sessions_it_holds(one_notebook: Path, tmp_path: Path):
+    absent = one_notebook / "locale/es/sessions/01-why-we-are-here.po"
+    before = absent.read_bytes()
+    status = dpskit(one_notebook, "translate", "status", "--language", "es")
+    assert status.exit_code == 0, status.output
+    assert f"sessions/{ONE}" in status.output and "sessions/01-why-we-are-here" not in status.output and "stale" not in status.output
+    updated = dpskit(one_notebook, "translate", "update", "--language", "es")
+    assert updated.exit_code == 0 and "(all up to date)" in updated.output, updated.output
+    assert absent.read_bytes() == before  # its notebook's translations are not made obsolete
+    checked = dpskit(one_notebook, "check", "--language", "es")
+    assert checked.exit_code == 1 and "locale/es/sessions/01" not in checked.output
+
+    built = dpskit(one_notebook, "build", "-s", ONE, "--language", "es", "--formats", "slides", "--no-pdf", "--out", str(tmp_path / "es"))
+    assert built.exit_code == 0 and "stay in English" not in built.output, built.output
+    from dpskit.content import load_valid_content
+
+    title = load_valid_content(one_notebook, language="es", required=[ONE]).session(ONE).title
+    assert title != load_valid_content(one_notebook, required=[ONE]).session(ONE).title
+    assert title in (tmp_path / f"es/slides/{ONE}.slides.html").read_text()

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable
 import nbformat
 
 from .before import RUN_SHEET
-from .content import Content, load_valid_content
+from .content import Content, InvalidContent, load_valid_content, missing_notebooks
 from .index import BEFORE_THE_DAY, DAY_CHECK
 from .output import (MANIFEST, archive_is_current, check_target, files_of, fingerprint, intact, is_ours, locked, read_manifest,
                      replace, staging_folder, write_zip)
@@ -78,8 +78,9 @@ def build(
     from .workshop import workshop_language
 
     started = time.perf_counter()
-    # the workshop's language (or --language) also decides how the content is read: through its catalogues
-    content = load_valid_content(root, language=language or (workshop_language(Path(workshop)) if workshop else None))
+    # the workshop's language (or --language) also decides how the content is read: through its catalogues;
+    # which notebooks must be here is decided by what is built (_select)
+    content = load_valid_content(root, language=language or (workshop_language(Path(workshop)) if workshop else None), required=())
     plan, warnings = None, []
     if workshop is not None:
         from .workshop import load_workshop
@@ -105,13 +106,17 @@ def _build(content, plan, warnings, out, sessions, formats, pdf, use_cache, time
         timing = agenda_warnings(summarize_agenda(frame, plan), plan)
         result.warnings += warnings + timing
         sessions = sessions or plan.sessions
+    selected = _select(content, sessions)
+    absent = missing_notebooks(content)
+    if absent:
+        result.warnings.append(f"{len(absent)} of the {len(content.sessions)} notebooks curriculum.yml lists are not here; "
+                               "this build does not need them (dpskit check names them)")
     # build/ holds every workshop pack side by side, so a plain build gets a folder of its own too
     out = Path(out or content.root / "build" / (plan.slug if plan else "all")).resolve()
     check_target(out, content.root)
     if plan is not None:
         check_target(participant_dir(out), content.root)
     result.out = out
-    selected = _select(content, sessions)
     from .catalogs import fallback_warnings
 
     result.warnings += fallback_warnings(content.root, content.language, [s.id for s in selected])
@@ -301,13 +306,16 @@ def _reuse(source: Path, target: Path) -> None:
 
 
 def _select(content: Content, sessions: Iterable[str] | None):
-    if not sessions:
-        return list(content.sessions)
-    wanted = list(sessions)
+    """The sessions to build (default: all). A maintainer's copy may hold only some notebooks: a
+    build of those works, one that asks for a notebook that is not here fails at its curriculum.yml line."""
+    wanted = list(sessions or [s.id for s in content.sessions])
     known = {s.id for s in content.sessions}
     missing = [s for s in wanted if s not in known]
     if missing:
         raise ValueError(f"unknown session id(s): {', '.join(missing)}; known: {', '.join(sorted(known))}")
+    absent = missing_notebooks(content, wanted)
+    if absent:
+        raise InvalidContent(absent)
     return [next(s for s in content.sessions if s.id == session_id) for session_id in dict.fromkeys(wanted)]
 
 
@@ -477,7 +485,7 @@ def _card_back(content, plan):
     from .cards import second_language
     from .i18n import language
 
-    return load_valid_content(content.root, language=second_language(language()))
+    return load_valid_content(content.root, language=second_language(language()), required=())  # its data only
 
 
 def _page_counts(folder: Path, rels) -> dict[str, int]:

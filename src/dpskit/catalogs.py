@@ -320,12 +320,16 @@ def sanitize(english: str, translated: str) -> str:
 # ---------------------------------------------------------------- extraction
 
 def catalogue_files(root: Path) -> dict[str, list[str]]:
-    """Catalogue name (`sessions/<id>`, `scenarios/<id>`, `shared`) -> the English files it covers."""
+    """Catalogue name (`sessions/<id>`, `scenarios/<id>`, `shared`) -> the English files it covers.
+    A session whose notebook is not here (a copy holding only some) has none: its catalogue is
+    neither counted nor rewritten, so an update never makes its notebook's translations obsolete."""
     from .content.yamlio import load_yaml
 
     names: dict[str, list[str]] = {}
     manifest = load_yaml(root / "curriculum.yml").data
     for entry in manifest.get("sessions", []):
+        if not (root / entry["notebook"]).is_file():
+            continue
         session = entry["id"]
         files = [entry["notebook"], f"data/quizzes/{session}.yaml", f"facilitator_guides/{session}.md"]
         names[f"sessions/{session}"] = [f for f in files if (root / f).is_file()]

@@ -152,9 +152,12 @@ def _schema_message(error: Any) -> str:
     return error.message
 
 
-def load_content(root: Path | None = None, *, notebooks: bool = True, language: str | None = None) -> tuple[Content, list[ContentError]]:
+def load_content(root: Path | None = None, *, notebooks: bool = True, language: str | None = None,
+                 required: Iterable[str] | None = None) -> tuple[Content, list[ContentError]]:
     """Load all content under `root`; return it with every error found (empty when valid). With a
-    `language`, every text is read through that language's catalogues (dpskit.catalogs)."""
+    `language`, every text is read through that language's catalogues (dpskit.catalogs).
+    `required`: the sessions whose notebooks must be here when `notebooks` are read (default: every
+    one; a maintainer's copy may hold only some, and a build asks for those it builds: `missing_notebooks`)."""
     from ..catalogs import translator
 
     root = find_root(root) if root is None or not (Path(root) / MANIFEST).is_file() else Path(root).resolve()
@@ -177,14 +180,30 @@ def load_content(root: Path | None = None, *, notebooks: bool = True, language: 
     if notebooks:
         for session in content.sessions:
             _check_notebook(check, content, session)
+        check.errors += missing_notebooks(content, required)
     _check_guides(check, content)
     return content, check.errors
 
 
-def load_valid_content(root: Path | None = None, *, notebooks: bool = True, language: str | None = None) -> Content:
-    """Valid content or InvalidContent with every error. Content that passed once is kept as JSON
-    in the user's cache folder (by a hash of every input file), so an unchanged rebuild or a
-    notebook kernel does not parse it all again; nothing is written beside the content."""
+def missing_notebooks(content: Content, required: Iterable[str] | None = None) -> list[ContentError]:
+    """An error at its line of curriculum.yml for each session of `required` (default: every one)
+    whose notebook is not here."""
+    wanted = None if required is None else set(required)
+    errors = []
+    for index, session in enumerate(content.sessions):
+        path = Path(session.notebook)
+        if (wanted is None or session.id in wanted) and not path.is_file():
+            shown = path.relative_to(content.root) if path.is_relative_to(content.root) else path
+            errors.append(ContentError(MANIFEST, session.line, f"sessions[{index}].notebook", f"notebook {shown.as_posix()} does not exist"))
+    return errors
+
+
+def load_valid_content(root: Path | None = None, *, notebooks: bool = True, language: str | None = None,
+                       required: Iterable[str] | None = None) -> Content:
+    """Valid content or InvalidContent with every error (`required` as for load_content). Content
+    that passed once is kept as JSON in the user's cache folder (by a hash of every input file), so
+    an unchanged rebuild or a notebook kernel does not parse it all again; nothing is written beside
+    the content."""
     import hashlib
 
     from .cache import read_cached, write_cached
@@ -204,13 +223,14 @@ def load_valid_content(root: Path | None = None, *, notebooks: bool = True, lang
     for path in inputs:
         if path.is_file():
             digest.update(path.as_posix().encode() + path.read_bytes())
-    cached = read_cached(root, notebooks, digest.hexdigest(), language)
-    if cached is not None:
-        return cached
-    content, errors = load_content(root, notebooks=notebooks, language=language)
+    content, errors = read_cached(root, notebooks, digest.hexdigest(), language), []
+    if content is None:  # kept whichever notebooks are here; which ones a caller needs is asked below
+        content, errors = load_content(root, notebooks=notebooks, language=language, required=())
+        if not errors:
+            write_cached(root, notebooks, digest.hexdigest(), content, language)
+    errors += missing_notebooks(content, required) if notebooks else []
     if errors:
         raise InvalidContent(errors)
-    write_cached(root, notebooks, digest.hexdigest(), content, language)
     return content
 
 
@@ -240,10 +260,8 @@ def _load_manifest(check: _Collector, content: Content) -> None:
         if entry["id"] in seen:
             check.add_at(doc, ("sessions", index, "id"), f"duplicate session id {entry['id']!r}")
         seen.add(entry["id"])
-        notebook = content.root / entry["notebook"]
-        if not notebook.is_file():
-            check.add_at(doc, ("sessions", index, "notebook"), f"notebook {entry['notebook']} does not exist")
-        content.sessions.append(Session(id=entry["id"], notebook=notebook, status=entry.get("status", "ready")))
+        content.sessions.append(Session(id=entry["id"], notebook=content.root / entry["notebook"], status=entry.get("status", "ready"),
+                                        line=doc.line(("sessions", index, "notebook"))))
 
 
 def _load_sources(check: _Collector, content: Content) -> None:

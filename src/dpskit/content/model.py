@@ -108,6 +108,7 @@ class Session:
     notebook: Path
     meta: dict[str, Any] = field(default_factory=dict)
     status: str = "ready"  # curriculum.yml: "draft" while a session is being written (dpskit.content.standard)
+    line: int | None = None  # where curriculum.yml names its notebook: a copy may lack it (loader.missing_notebooks)
 
     @property
     def title(self) -> str:
