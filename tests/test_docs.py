@@ -3,6 +3,7 @@ docs/authoring.md are run or validated."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from dpskit.content.reference import reference
@@ -12,6 +13,28 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_the_reference_is_written_from_the_schemas():
     assert (REPO / "docs/reference.md").read_text(encoding="utf-8") == reference(), "docs/reference.md is stale: run make docs"
+
+
+def test_every_key_in_the_reference_says_what_it_does():
+    """A key without a "description" in its schema is a blank row a maintainer has to guess."""
+    rows = [line.split(" | ") for line in reference().splitlines() if line.startswith("| `")]
+    assert len(rows) > 100, "the reference lists every key of every schema"
+    blank = [row[0].strip("| `") for row in rows if not row[-1].strip(" |")]
+    assert blank == [], f"add a description to these keys in src/dpskit/content/schemas/: {blank}"
+
+    def undescribed(node, where):  # every property anywhere in a schema, listed in the reference or not
+        if isinstance(node, dict):
+            for name, sub in (node.get("properties") or {}).items():
+                if isinstance(sub, dict) and not sub.get("description"):
+                    yield f"{where}: {name}"
+            for value in node.values():
+                yield from undescribed(value, where)
+        elif isinstance(node, list):
+            for value in node:
+                yield from undescribed(value, where)
+
+    missing = [key for path in sorted(SCHEMAS.glob("*.json")) for key in undescribed(json.loads(path.read_text(encoding="utf-8")), path.name)]
+    assert missing == []
 
 
 # --- Every YAML example validates and every id it or a one-line call names exists -----------------
