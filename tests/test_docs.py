@@ -169,3 +169,11 @@ def test_every_command_in_the_docs_exists_with_its_options(command):
     options = {flag for param in group.params for flag in getattr(param, "opts", []) + getattr(param, "secondary_opts", [])}
     given = [w.split("=")[0] for w in words if w.startswith("-")]
     assert set(given) <= options | {"--help", "-h"}, f"dpskit {group.name} has no option {set(given) - options}"
+
+
+def test_every_nbconvert_format_in_the_docs_is_an_exporter_dpskit_registers():
+    from importlib.metadata import entry_points
+
+    registered = {entry.name for entry in entry_points(group="nbconvert.exporters")}
+    named = {name for doc in DOCS for name in re.findall(r"(?:`|--to )(dpskit-[a-z-]+)", (REPO / doc).read_text(encoding="utf-8"))}
+    assert len(named) >= 4 and named <= registered, f"not an nbconvert exporter: {named - registered}"
