@@ -3,6 +3,7 @@ docs/authoring.md are run or validated."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from dpskit.content.reference import reference
@@ -12,6 +13,28 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_the_reference_is_written_from_the_schemas():
     assert (REPO / "docs/reference.md").read_text(encoding="utf-8") == reference(), "docs/reference.md is stale: run make docs"
+
+
+def test_every_key_in_the_reference_says_what_it_does():
+    """A key without a "description" in its schema is a blank row a maintainer has to guess."""
+    rows = [line.split(" | ") for line in reference().splitlines() if line.startswith("| `")]
+    assert len(rows) > 100, "the reference lists every key of every schema"
+    blank = [row[0].strip("| `") for row in rows if not row[-1].strip(" |")]
+    assert blank == [], f"add a description to these keys in src/dpskit/content/schemas/: {blank}"
+
+    def undescribed(node, where):  # every property anywhere in a schema, listed in the reference or not
+        if isinstance(node, dict):
+            for name, sub in (node.get("properties") or {}).items():
+                if isinstance(sub, dict) and not sub.get("description"):
+                    yield f"{where}: {name}"
+            for value in node.values():
+                yield from undescribed(value, where)
+        elif isinstance(node, list):
+            for value in node:
+                yield from undescribed(value, where)
+
+    missing = [key for path in sorted(SCHEMAS.glob("*.json")) for key in undescribed(json.loads(path.read_text(encoding="utf-8")), path.name)]
+    assert missing == []
 
 
 # --- Every YAML example validates and every id it or a one-line call names exists -----------------
@@ -146,3 +169,11 @@ def test_every_command_in_the_docs_exists_with_its_options(command):
     options = {flag for param in group.params for flag in getattr(param, "opts", []) + getattr(param, "secondary_opts", [])}
     given = [w.split("=")[0] for w in words if w.startswith("-")]
     assert set(given) <= options | {"--help", "-h"}, f"dpskit {group.name} has no option {set(given) - options}"
+
+
+def test_every_nbconvert_format_in_the_docs_is_an_exporter_dpskit_registers():
+    from importlib.metadata import entry_points
+
+    registered = {entry.name for entry in entry_points(group="nbconvert.exporters")}
+    named = {name for doc in DOCS for name in re.findall(r"(?:`|--to )(dpskit-[a-z-]+)", (REPO / doc).read_text(encoding="utf-8"))}
+    assert len(named) >= 4 and named <= registered, f"not an nbconvert exporter: {named - registered}"

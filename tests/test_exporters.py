@@ -125,17 +125,3 @@ def test_exports_carry_no_builder_details(mini_build):
     nb = json.loads((mini_build / "notebooks/01-mini.ipynb").read_text())
     assert set(nb["metadata"]) <= {"dpskit", "kernelspec", "language_info", "title", "authors"}
     assert getpass.getuser()  # the user name itself may be a common word; paths above are the real check
-
-
-def test_jupyter_nbconvert_knows_our_exporters(mini_root, tmp_path):
-    import subprocess
-    import sys
-
-    result = subprocess.run(
-        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "dpskit-slides", "--output-dir", str(tmp_path),
-         str(mini_root / "sessions/01-mini.ipynb")],
-        capture_output=True, text=True, timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    html = (tmp_path / "01-mini.slides.html").read_text()
-    assert 'class="dpskit-quiz"' in html and "NOTES-FACILITATOR-ONE" in html

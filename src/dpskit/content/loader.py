@@ -577,8 +577,24 @@ def _check_notebook(check: _Collector, content: Content, session: Session) -> No
     session.meta = dict(meta)
     if meta.get("id") != session.id:
         check.add(path, None, "metadata.dpskit.id", f"id {meta.get('id')!r} does not match {MANIFEST} ({session.id!r})")
+    if not _check_cells(check, content, path, nb.cells):
+        check.add(path, None, "cells", "the session never shows disclaimer() (legal information, not legal advice)")
+
+
+def notebook_cell_errors(content: Content, path: Path, nb: Any) -> list[ContentError]:
+    """What `dpskit check` says about a notebook's cells (the ids its calls name, citations,
+    placeholders, links, alt text) against content already valid: an export outside `dpskit build`
+    checks the notebook it was given before running it."""
+    check = _Collector(content.root)
+    check.sources_read = check.scripts_read = True
+    _check_cells(check, content, Path(path), nb.cells)
+    return check.errors
+
+
+def _check_cells(check: _Collector, content: Content, path: Path, cells: list) -> bool:
+    """Check every cell; whether one shows the disclaimer."""
     has_disclaimer = False
-    for index, cell in enumerate(nb.cells):
+    for index, cell in enumerate(cells):
         key = f"cells[{index}]"
         if cell.cell_type == "markdown":
             for line, message in outside_urls(cell.source):
@@ -618,5 +634,4 @@ def _check_notebook(check: _Collector, content: Content, session: Session) -> No
                             check.add(path, None, key, f"poll id {quiz_id!r} is not in any data/quizzes bank")
                 elif name == "disclaimer":
                     has_disclaimer = True
-    if not has_disclaimer:
-        check.add(path, None, "cells", "the session never shows disclaimer() (legal information, not legal advice)")
+    return has_disclaimer

@@ -11,7 +11,7 @@ from typing import Any
 from traitlets import Unicode, default
 from traitlets.config import LoggingConfigurable
 
-from ..content import Content, find_root, load_valid_content
+from ..content import Content, InvalidContent, find_root, load_valid_content, notebook_cell_errors
 from ..i18n import N_, _, install_jinja, language
 from ..render import asset, environment, page_script, page_style
 
@@ -120,7 +120,7 @@ class ContentContextMixin(LoggingConfigurable):
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = dict(resources or {})
         context = dict(resources.get("dpskit", {}))
-        content = context.get("content") or self._load_content(resources)
+        content = context.get("content") or self._load_content(resources, nb)
         session = dict(nb.metadata.get("dpskit", {}))
         context.update(
             content=content,
@@ -158,9 +158,36 @@ class ContentContextMixin(LoggingConfigurable):
         install_jinja(environment)
         return environment
 
-    def _load_content(self, resources) -> Content:
-        start = Path(self.content_root or resources.get("metadata", {}).get("path") or Path.cwd())
-        return load_valid_content(find_root(start), notebooks=False)
+    def _load_content(self, resources, nb) -> Content:
+        """Outside `dpskit build` (plain `jupyter nbconvert`, a Jupyter server's export): the content
+        above the notebook, and the notebook's cells checked against it before anything runs, with
+        `dpskit check`'s messages. Under `jupyter nbconvert` a problem is one line, not a traceback."""
+        metadata = resources.get("metadata", {})
+        start = Path(self.content_root or metadata.get("path") or Path.cwd())
+        try:
+            content = load_valid_content(find_root(start), notebooks=False)
+            notebook = Path(metadata.get("path") or Path.cwd()).resolve() / f"{metadata.get('name') or 'notebook'}.ipynb"
+            errors = notebook_cell_errors(content, notebook, nb)
+            if errors:
+                raise InvalidContent(errors)
+        except (InvalidContent, FileNotFoundError) as exc:
+            _exit_under_nbconvert(exc)
+            raise
+        return content
+
+
+def _exit_under_nbconvert(exc: Exception) -> None:
+    """In the `jupyter nbconvert` command, which logs an exporter's exception with its whole
+    traceback: log each problem on one line and exit with status 1, nothing written. Anywhere
+    else (a Jupyter server's "Save and Export As", a test) the exception goes to the caller."""
+    from nbconvert.nbconvertapp import NbConvertApp
+
+    if not NbConvertApp.initialized():
+        return
+    app = NbConvertApp.instance()
+    for problem in getattr(exc, "errors", None) or [exc]:
+        app.log.error("%s", problem)
+    app.exit(1)
 
 
 class SessionPageMixin(ContentContextMixin):

@@ -24,7 +24,7 @@ class GuideExporter(DpskitHTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = dict(resources or {})
         context = dict(resources.get("dpskit", {}))
-        content = context.get("content") or self._load_content(resources)
+        content = context.get("content") or self._load_content(resources, nb)
         context["content"] = content
         session_id = nb.metadata.get("dpskit", {}).get("id", "")
         authored = Path(content.root) / "facilitator_guides" / f"{session_id}.md"

@@ -44,7 +44,7 @@ class TakeHomeExporter(DpskitHTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = dict(resources or {})
         context = dict(resources.get("dpskit", {}))
-        content = context.get("content") or self._load_content(resources)
+        content = context.get("content") or self._load_content(resources, nb)
         workshop = context.get("workshop") or {}
         card = content.pocket_card
         context.update(
