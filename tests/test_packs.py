@@ -226,6 +226,10 @@ def test_participant_pack_prints_no_contact_kept_for_facilitators(tmp_path):
     assert "010-2345" in printed["handouts/09-when-ice-detains-someone.takehome.pdf"]
     with zipfile.ZipFile(result.archive) as bundle:
         assert not [n for n in bundle.namelist() if "/.participant/" in n]
+    said = BeautifulSoup((result.out / "before-the-day.html").read_text(encoding="utf-8"), "html.parser").get_text(" ")
+    kept = " ".join(said.split()).split("which workshop.yml keeps them out of:")[1].split(".")[0]
+    assert [label for label in ("Legal hotline", "Jail support", "A lawyer we trust", "Immigration") if label in kept] == \
+        ["Legal hotline", "Jail support", "A lawyer we trust"]
 
     again = build(REPO, tmp_path / "pack", workshop=workshop, formats=formats, pdf=True)
     assert again.up_to_date, again.rendered
