@@ -139,3 +139,30 @@ def test_a_damaged_cache_entry_is_executed_again(mini_root):
     assert result.executed == ["01-mini"] and (out / "handouts/01-mini.handout.html").is_file()
     trace = json.loads((mini_root / ".dpskit-cache/deps/01-mini.json").read_text())["payload"]
     assert ["quiz_items", "01-free-to-go"] in trace["uses"] and ["timeline"] in trace["uses"]
+
+
+def test_a_pdf_rendered_before_from_the_same_html_is_copied_not_rendered(tmp_path):
+    """Issue 24 (13): PDFs are most of a full build; an output whose key changed but whose HTML and
+    print settings did not (a code update, an edit the page does not show) is copied from the cache.
+    Other HTML, paper or footer is rendered; a damaged cache entry is rendered again."""
+    from dpskit.pdf import PdfJob, job_key, render_pdfs, weasyprint_available
+
+    if not weasyprint_available():
+        from conftest import missing
+
+        missing("WeasyPrint/pango is not installed: the PDF cache was NOT checked")
+    cache = tmp_path / "cache"
+    html = "<h1>Take-home</h1><p>Ask for a lawyer.</p>"
+    first = PdfJob(html, tmp_path / "a" / "one.pdf", footer="Legal hotline: ________")
+    assert len(render_pdfs([first], cache=cache)) == 1
+    again = PdfJob(html, tmp_path / "b" / "one.pdf", footer="Legal hotline: ________")
+    written = []
+    assert render_pdfs([again], on_done=written.append, cache=cache) == []  # nothing rendered
+    assert written == [again.target] and again.target.read_bytes() == first.target.read_bytes()
+    changed = [PdfJob(html + "<p>More.</p>", tmp_path / "c" / "1.pdf"), PdfJob(html, tmp_path / "c" / "2.pdf", paper="a4"),
+               PdfJob(html, tmp_path / "c" / "3.pdf", footer="Legal hotline: (555) 010-2345")]
+    assert len(render_pdfs(changed, cache=cache)) == 3
+    kept = cache / f"{job_key(first)}.pdf"
+    kept.write_bytes(kept.read_bytes()[:200])  # cut short
+    assert len(render_pdfs([PdfJob(html, tmp_path / "d" / "one.pdf", footer="Legal hotline: ________")], cache=cache)) == 1
+    assert b"%%EOF" in kept.read_bytes()[-32:]  # and kept whole again

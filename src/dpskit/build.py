@@ -186,7 +186,8 @@ def _build_into(out, content, selected, formats, pdf, plan, frame, timing, setti
         if pdf_jobs:
             from .pdf import render_pdfs
 
-            render_pdfs(pdf_jobs, on_done=lambda target: report("PDFs", target.relative_to(staging).as_posix(), len(pdf_jobs)))
+            render_pdfs(pdf_jobs, on_done=lambda target: report("PDFs", target.relative_to(staging).as_posix(), len(pdf_jobs)),
+                        cache=content.root / CACHE_FOLDER / "pdf" if use_cache else None)
             result.rendered += [job.target.relative_to(staging).as_posix() for job in pdf_jobs]
         _render_landing(content, selected, wanted, stale, staging, plan, frame, timing, result)
         if any(fmt in SOURCE_FORMATS for fmt in formats):

@@ -49,7 +49,7 @@ def build_measured(root: Path, workshop: Path, out: Path, *, formats=None, stric
     fits: dict[str, pdf.Fit] = {}
     original = pdf.render_pdfs
 
-    def measured(jobs, on_done=None):
+    def measured(jobs, on_done=None, cache=None):  # every PDF rendered and measured: none comes from the cache
         found = []
         for job in jobs:
             found.append(pdf.render_measured(job, strict=strict))

@@ -184,16 +184,66 @@ def _leave_interrupts_to_the_build() -> None:
         pass  # not Linux: the pool still terminates its workers when the build stops normally
 
 
-def render_pdfs(jobs: list[PdfJob], on_done=None) -> list[Fit]:
+def render_pdfs(jobs: list[PdfJob], on_done=None, cache: Path | None = None) -> list[Fit]:
     """Render in parallel across cores: each PDF is independent and CPU-bound; `on_done(target)`
     as each one is written (the build's progress). An interrupted or failed build terminates the
-    workers (leaving the pool terminates them), none is left behind."""
+    workers (leaving the pool terminates them), none is left behind. With a `cache` folder, a PDF
+    rendered before from the same HTML and print settings is copied, not rendered (its fit was
+    measured then): returns the fits of the PDFs rendered this time."""
     done = on_done or (lambda target: None)
+    if cache is not None:
+        jobs = [job for job in jobs if not _copied_from(cache, job, done)]
     if len(jobs) <= 1 or (os.cpu_count() or 1) == 1:
-        return [_reported(*_render_one(job), done) for job in jobs]
-    with multiprocessing.Pool(min(len(jobs), os.cpu_count() or 1), initializer=_leave_interrupts_to_the_build) as pool:
-        fits = {target: _reported(target, fit, done) for target, fit in pool.imap_unordered(_render_one, jobs)}
-    return [fits[job.target] for job in jobs]
+        fits = [_reported(*_render_one(job), done) for job in jobs]
+    else:
+        with multiprocessing.Pool(min(len(jobs), os.cpu_count() or 1), initializer=_leave_interrupts_to_the_build) as pool:
+            found = {target: _reported(target, fit, done) for target, fit in pool.imap_unordered(_render_one, jobs)}
+        fits = [found[job.target] for job in jobs]
+    if cache is not None:
+        for job in jobs:
+            _keep(cache, job)
+    return fits
+
+
+def job_key(job: PdfJob) -> str:
+    """What a PDF is made of: its HTML, its page CSS (paper, footer, margins), this module and WeasyPrint."""
+    import hashlib
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for part in (job.html, page_css(job), repr(job.landscape), Path(__file__).read_text(encoding="utf-8"), version("weasyprint")):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()[:40]
+
+
+def _copied_from(cache: Path, job: PdfJob, done) -> bool:
+    """Copy a PDF rendered earlier from the same inputs; a damaged one (no end-of-file marker) is rendered again."""
+    import shutil
+
+    kept = cache / f"{job_key(job)}.pdf"
+    try:
+        with kept.open("rb") as stream:
+            stream.seek(max(0, kept.stat().st_size - 32))
+            if b"%%EOF" not in stream.read():
+                return False
+        job.target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept, job.target)  # a copy: editing the pack's PDF never edits the cache
+    except OSError:
+        return False
+    done(job.target)
+    return True
+
+
+def _keep(cache: Path, job: PdfJob) -> None:
+    import shutil
+
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = cache / f".{job_key(job)}.{os.getpid()}.part"
+        shutil.copyfile(job.target, partial)
+        partial.replace(cache / f"{job_key(job)}.pdf")
+    except OSError:
+        pass  # a cache that cannot be written only means rendering again next time
 
 
 def _render_one(job: PdfJob) -> tuple[Path, Fit]:
