@@ -49,13 +49,9 @@ def build_measured(root: Path, workshop: Path, out: Path, *, formats=None, stric
     fits: dict[str, pdf.Fit] = {}
     original = pdf.render_pdfs
 
-    def measured(jobs, on_done=None, cache=None):  # every PDF rendered and measured: none comes from the cache
-        found = []
-        for job in jobs:
-            found.append(pdf.render_measured(job, strict=strict))
-            fits[found[-1].name] = found[-1]
-            if on_done is not None:
-                on_done(job.target)  # the build's progress bar, as render_pdfs does
+    def measured(jobs, on_done=None, cache=None):  # every PDF rendered and measured (none from the cache), on every core
+        found = original(jobs, on_done, strict=False)
+        fits.update((fit.name, fit) for fit in found)
         return found
 
     pdf.render_pdfs = measured

@@ -184,20 +184,22 @@ def _leave_interrupts_to_the_build() -> None:
         pass  # not Linux: the pool still terminates its workers when the build stops normally
 
 
-def render_pdfs(jobs: list[PdfJob], on_done=None, cache: Path | None = None) -> list[Fit]:
+def render_pdfs(jobs: list[PdfJob], on_done=None, cache: Path | None = None, strict: bool = True) -> list[Fit]:
     """Render in parallel across cores: each PDF is independent and CPU-bound; `on_done(target)`
     as each one is written (the build's progress). An interrupted or failed build terminates the
     workers (leaving the pool terminates them), none is left behind. With a `cache` folder, a PDF
     rendered before from the same HTML and print settings is copied, not rendered (its fit was
-    measured then): returns the fits of the PDFs rendered this time."""
+    measured then): returns the fits of the PDFs rendered this time. Not `strict`: nothing cut off
+    stops it (the fit report shows every problem)."""
     done = on_done or (lambda target: None)
+    render = _render_one if strict else _render_and_report
     if cache is not None:
         jobs = [job for job in jobs if not _copied_from(cache, job, done)]
     if len(jobs) <= 1 or (os.cpu_count() or 1) == 1:
-        fits = [_reported(*_render_one(job), done) for job in jobs]
+        fits = [_reported(*render(job), done) for job in jobs]
     else:
         with multiprocessing.Pool(min(len(jobs), os.cpu_count() or 1), initializer=_leave_interrupts_to_the_build) as pool:
-            found = {target: _reported(target, fit, done) for target, fit in pool.imap_unordered(_render_one, jobs)}
+            found = {target: _reported(target, fit, done) for target, fit in pool.imap_unordered(render, jobs)}
         fits = [found[job.target] for job in jobs]
     if cache is not None:
         for job in jobs:
@@ -248,6 +250,10 @@ def _keep(cache: Path, job: PdfJob) -> None:
 
 def _render_one(job: PdfJob) -> tuple[Path, Fit]:
     return job.target, render_measured(job)
+
+
+def _render_and_report(job: PdfJob) -> tuple[Path, Fit]:
+    return job.target, render_measured(job, strict=False)
 
 
 def _reported(target: Path, fit: Fit, done) -> Fit:
