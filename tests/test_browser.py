@@ -71,6 +71,29 @@ def page_name(relative: str, pack: str = "en") -> str:
 PACK_PAGE_IDS = [page_name(relative, pack) for pack, relative in PACK_PAGES]
 
 
+def kind_of(relative: str) -> str:
+    """A page's kind: its format's suffix (.slides.html, .takehome.html, ...) or its own name."""
+    name = Path(relative).name
+    return name.split(".", 1)[1] if "." in name.removesuffix(".html") else name
+
+
+def every_origin_once(pages: list, page_id=page_name) -> list:
+    """pytest params (page..., origin): every page over http:// (the room's server), and from file://
+    (a USB stick) the first page of each kind in each pack. What a page does once loaded is the same
+    code whichever way it came; how it loads is not, and test_page_loads_offline_and_quietly loads
+    every page both ways."""
+    params, seen = [], set()
+    for page in pages:
+        pack, relative = page if isinstance(page, tuple) else ("en", page)
+        values = page if isinstance(page, tuple) else (page,)
+        name = page_id(relative, pack) if isinstance(page, tuple) else page_id(relative)
+        params.append(pytest.param(*values, "http", id=f"{name}-http"))
+        if (pack, kind_of(relative)) not in seen:
+            seen.add((pack, kind_of(relative)))
+            params.append(pytest.param(*values, "file", id=f"{name}-file"))
+    return params
+
+
 # --------------------------------------------------------------------------- fixtures
 
 
@@ -165,7 +188,7 @@ def test_every_built_page_is_checked(browser, pack_of, report, pack):
     for relative in others:
         for origin in ORIGINS:
             check_load(browser, server, folder, report, relative, origin, pack)
-            check_quizzes(browser, server, folder, report, relative, origin, pack)
+        check_quizzes(browser, server, folder, report, relative, "http", pack)  # the same code from file:// (above)
         check_axe(browser, folder, report, relative, pack)
 
 
@@ -399,8 +422,7 @@ def quiz_by_keyboard(page, form_id: str, key: dict, kind: str) -> None:
     assert slide_after == slide_before, f"{what}: answering by keyboard moved the deck {slide_before} -> {slide_after}"
 
 
-@pytest.mark.parametrize("origin", ORIGINS)
-@pytest.mark.parametrize("pack,relative", PACK_PAGES, ids=PACK_PAGE_IDS)
+@pytest.mark.parametrize("pack,relative,origin", every_origin_once(PACK_PAGES))
 def test_quizzes_by_mouse_and_keyboard_keep_nothing(browser, pack_of, report, pack, relative, origin):
     folder, server = pack_of(pack)
     check_quizzes(browser, server, folder, report, relative, origin, pack)
@@ -508,8 +530,7 @@ def test_every_slide_and_answer_fragment_is_reachable(browser, repo_build, relat
         page.close()
 
 
-@pytest.mark.parametrize("origin", ORIGINS)
-@pytest.mark.parametrize("relative", DECKS, ids=page_name)
+@pytest.mark.parametrize("relative,origin", every_origin_once(DECKS))
 def test_speaker_view_shows_the_notes(browser, server, repo_build, report, relative, origin):
     everything = PageLog()
     listener = lambda request: everything.requests.append(request.url)  # noqa: E731
@@ -647,8 +668,7 @@ def _decks_with_scenarios() -> list[str]:
 SCENARIO_DECKS = _decks_with_scenarios()
 
 
-@pytest.mark.parametrize("origin", ORIGINS)
-@pytest.mark.parametrize("relative", SCENARIO_DECKS, ids=page_name)
+@pytest.mark.parametrize("relative,origin", every_origin_once(SCENARIO_DECKS))
 def test_scenarios_by_mouse_and_keyboard(browser, server, repo_build, relative, origin):
     """Every path of every scenario by mouse; the best path again by keyboard only. Nothing leaves."""
     page, log = open_page(browser, url_for(origin, relative, repo_build, server))
