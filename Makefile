@@ -19,8 +19,10 @@ PORT_OPTION := $(if $(PORT),--port $(PORT))
 workshop: $(VENV)/.installed-runtime
 	$(BIN)/dpskit build --workshop $(WORKSHOP)
 
+# Every core: each test module runs whole in one worker (its builds, browser and servers shared inside it);
+# `pytest tests/test_x.py` alone runs in one process.
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench: $(VENV)/.installed-runtime
 	$(BIN)/python bench/bench.py
