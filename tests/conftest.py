@@ -33,11 +33,13 @@ def mini_build(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def repo_build(tmp_path_factory) -> Path:
-    """The real curriculum built once (executes every session), outside the checkout's build/."""
+    """The real curriculum built once, outside the checkout's build/. Its sessions run once per checkout and
+    test worker, shared through the checkout's execution cache with the workshop builds (keyed on everything a
+    run depends on, so a cached run is the run it would make)."""
     from dpskit.build import build
 
     out = tmp_path_factory.mktemp("repo-build") / "build"
-    return build(REPO, out, use_cache=False).out
+    return build(REPO, out).out
 
 
 def _workshop_packs(tmp_path_factory, name: str):
