@@ -50,7 +50,7 @@ def build_measured(root: Path, workshop: Path, out: Path, *, formats=None, stric
     original = pdf.render_pdfs
 
     def measured(jobs, on_done=None, cache=None):  # every PDF rendered and measured (none from the cache), on every core
-        found = original(jobs, on_done, strict=False)
+        found = original(jobs, on_done, strict=strict)
         fits.update((fit.name, fit) for fit in found)
         return found
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import re
@@ -192,9 +193,10 @@ def render_pdfs(jobs: list[PdfJob], on_done=None, cache: Path | None = None, str
     measured then): returns the fits of the PDFs rendered this time. Not `strict`: nothing cut off
     stops it (the fit report shows every problem)."""
     done = on_done or (lambda target: None)
-    render = _render_one if strict else _render_and_report
+    render = functools.partial(_render_one, strict=strict)
+    keys = {job.target: job_key(job) for job in jobs} if cache is not None else {}
     if cache is not None:
-        jobs = [job for job in jobs if not _copied_from(cache, job, done)]
+        jobs = [job for job in jobs if not _copied_from(cache / f"{keys[job.target]}.pdf", job, done)]
     if len(jobs) <= 1 or (os.cpu_count() or 1) == 1:
         fits = [_reported(*render(job), done) for job in jobs]
     else:
@@ -203,26 +205,32 @@ def render_pdfs(jobs: list[PdfJob], on_done=None, cache: Path | None = None, str
         fits = [found[job.target] for job in jobs]
     if cache is not None:
         for job in jobs:
-            _keep(cache, job)
+            _keep(cache, keys[job.target], job)
     return fits
 
 
 def job_key(job: PdfJob) -> str:
     """What a PDF is made of: its HTML, its page CSS (paper, footer, margins), this module and WeasyPrint."""
     import hashlib
-    from importlib.metadata import version
 
     digest = hashlib.sha256()
-    for part in (job.html, page_css(job), repr(job.landscape), Path(__file__).read_text(encoding="utf-8"), version("weasyprint")):
+    for part in (job.html, page_css(job), repr(job.landscape), _renderer()):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()[:40]
 
 
-def _copied_from(cache: Path, job: PdfJob, done) -> bool:
+@functools.lru_cache(maxsize=1)
+def _renderer() -> str:
+    """This module's code and WeasyPrint's version: a PDF made by other ones is made again."""
+    from importlib.metadata import version
+
+    return Path(__file__).read_text(encoding="utf-8") + version("weasyprint")
+
+
+def _copied_from(kept: Path, job: PdfJob, done) -> bool:
     """Copy a PDF rendered earlier from the same inputs; a damaged one (no end-of-file marker) is rendered again."""
     import shutil
 
-    kept = cache / f"{job_key(job)}.pdf"
     try:
         with kept.open("rb") as stream:
             stream.seek(max(0, kept.stat().st_size - 32))
@@ -236,24 +244,20 @@ def _copied_from(cache: Path, job: PdfJob, done) -> bool:
     return True
 
 
-def _keep(cache: Path, job: PdfJob) -> None:
+def _keep(cache: Path, key: str, job: PdfJob) -> None:
     import shutil
 
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        partial = cache / f".{job_key(job)}.{os.getpid()}.part"
+        partial = cache / f".{key}.{os.getpid()}.part"
         shutil.copyfile(job.target, partial)
-        partial.replace(cache / f"{job_key(job)}.pdf")
+        partial.replace(cache / f"{key}.pdf")
     except OSError:
         pass  # a cache that cannot be written only means rendering again next time
 
 
-def _render_one(job: PdfJob) -> tuple[Path, Fit]:
-    return job.target, render_measured(job)
-
-
-def _render_and_report(job: PdfJob) -> tuple[Path, Fit]:
-    return job.target, render_measured(job, strict=False)
+def _render_one(job: PdfJob, strict: bool = True) -> tuple[Path, Fit]:
+    return job.target, render_measured(job, strict=strict)
 
 
 def _reported(target: Path, fit: Fit, done) -> Fit:
