@@ -160,7 +160,7 @@ def render_before_the_day(content: Content, sessions, plan, files, plan_rows, bl
     files, english = set(files), in_english(content)
     return environment().get_template("before_the_day.html.j2").render(
         content=content, plan=plan, language=language(), contact_labels=CONTACT_LABELS, blanks=blanks, plan_rows=plan_rows,
-        kept_back=[_(label) for key, label in CONTACT_LABELS.items() if (plan.contacts.get(key) or "").strip() and plan.shared(key) != "public"],
+        kept_back=[_(label) for key, label in CONTACT_LABELS.items() if key in plan.kept_back],
         participants=plan.participants, prefix="",
         sessions=[{"session": s, "materials": session_materials(s, files, english),
                    "backup": f"slides/{s.id}.slides.pdf" if f"slides/{s.id}.slides.pdf" in files else None} for s in sessions],

@@ -23,8 +23,8 @@ from .content import Content, InvalidContent, load_valid_content, missing_notebo
 from .index import BEFORE_THE_DAY, DAY_CHECK
 from .output import (MANIFEST, archive_is_current, check_target, files_of, fingerprint, intact, is_ours, locked, read_manifest,
                      replace, staging_folder, write_zip)
-from .packs import (FOR_PARTICIPANTS, FORMATS, PARTICIPANT_FORMATS, PDF_OF, PRINTS_CONTACTS, SOURCE_FORMATS, archives, materials_for, output_path,
-                    participant_copy, participant_dir)
+from .packs import (DEFENSE_PLAN, FAMILY_PLAN, FOR_PARTICIPANTS, FORMATS, PARTICIPANT_FORMATS, PDF_OF, POCKET_CARD, PRINTS_CONTACTS,
+                    SHARED_WITH_CONTACTS, SOURCE_FORMATS, archives, materials_for, output_path, participant_copy, participant_dir)
 
 CACHE_FOLDER = ".dpskit-cache"
 
@@ -282,7 +282,7 @@ def _wanted_outputs(selected, formats, pdf, content, deps, settings, plan, agend
         copies = {participant_copy(rel): deps.output_key(s, fmt, rel, shown, agendas)
                   for s in selected for fmt in PRINTS_CONTACTS if fmt in formats for rel in _format_outputs(fmt, s.id, pdf)}
         copies.update({participant_copy(rel): deps.shared_key(rel, selected, shown, timing, wanted)
-                       for rel in shared if participant_copy(rel)})
+                       for rel in shared if rel.rsplit(".", 1)[0] in SHARED_WITH_CONTACTS})
         wanted.update({rel: key and digest(rel, key) for rel, key in copies.items()})
     return wanted
 
@@ -295,7 +295,7 @@ def _for_participants(plan):
 def _keeps_contacts_back(plan) -> bool:
     """Whether workshop.yml gives a contact only facilitators may see, so the participant pack needs
     its own render of every page that prints contacts (otherwise it shares the facilitator pack's)."""
-    return plan is not None and plan.public_contacts != plan.contacts
+    return plan is not None and bool(plan.kept_back)
 
 
 def _reuse(source: Path, target: Path) -> None:
@@ -436,25 +436,25 @@ def _render_shared(content, selected, formats, pdf, stale, staging, plan, frame,
     paper = plan.paper if plan else "letter"
     footer = _footer(content, plan)
     ids = [s.id for s in selected]
+
+    def with_contacts(shown) -> dict:  # the shared pages that print the workshop's contacts, as `shown` gives them
+        return {POCKET_CARD: lambda: render_pocket_card(content, shown.contacts if shown else None, paper, other=_card_back(content, shown)),
+                DEFENSE_PLAN: lambda: render_defense_plan(content, shown, paper),
+                FAMILY_PLAN: lambda: render_family_plan(content, shown, paper)}
+
     makers = {
-        "cards/pocket-card": lambda: render_pocket_card(content, plan.contacts if plan else None, paper, other=_card_back(content, plan)),
+        **with_contacts(plan),
         "guide/answer-key": lambda: render_answer_key(content, selected),
         "materials/scenario-cards": lambda: render_scenario_cards(content, ids, paper),
         "materials/timeline-cards": lambda: render_timeline_cards(content, paper),
         "materials/sample-warrants": lambda: render_samples(content, "warrants", paper),
         "materials/sample-subpoena": lambda: render_samples(content, "subpoena", paper),
-        "worksheets/chapter-defense-plan": lambda: render_defense_plan(content, plan, paper),
-        "worksheets/family-preparedness-plan": lambda: render_family_plan(content, plan, paper),
         DAY_CHECK: lambda: render_day_check(content, plan, template_dirs=template_dirs(content.root)),
     }
     if plan is not None:
         makers[RUN_SHEET] = lambda: render_run_sheet(content, plan, frame, paper)
     if _keeps_contacts_back(plan):
-        shown = _for_participants(plan)
-        makers[participant_copy("cards/pocket-card")] = lambda: render_pocket_card(content, shown.contacts, paper,
-                                                                                   other=_card_back(content, shown))
-        makers[participant_copy("worksheets/chapter-defense-plan")] = lambda: render_defense_plan(content, shown, paper)
-        makers[participant_copy("worksheets/family-preparedness-plan")] = lambda: render_family_plan(content, shown, paper)
+        makers.update({participant_copy(rel): make for rel, make in with_contacts(_for_participants(plan)).items()})
     jobs = []
     for rel, make in makers.items():
         if f"{rel}.html" not in stale and f"{rel}.pdf" not in stale:

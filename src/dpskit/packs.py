@@ -39,6 +39,7 @@ FAMILY_PLAN = "worksheets/family-preparedness-plan"
 # its zip) so the fine-grained rebuild keeps them current like every other output.
 FOR_PARTICIPANTS = ".participant"
 PRINTS_CONTACTS = ("takehome", "handout")  # session formats that also go in the participant pack
+SHARED_WITH_CONTACTS = (POCKET_CARD, DEFENSE_PLAN, FAMILY_PLAN)
 PARTICIPANT_FORMATS = frozenset({"notebook", "participant-slides"})  # only participants get them: public contacts only
 
 
@@ -82,11 +83,9 @@ def participant_files(session_ids, files) -> dict[str, str]:
             for source, target in names.items() if source in present}
 
 
-def participant_copy(rel: str) -> str | None:
-    """Where the participant pack's own render of `rel` goes, for a page that prints contacts."""
-    shared = (POCKET_CARD, DEFENSE_PLAN, FAMILY_PLAN)
-    session_page = any(rel.endswith(FORMATS[fmt][2]) or rel.endswith(PDF_OF[fmt].rsplit("{id}", 1)[1]) for fmt in PRINTS_CONTACTS)
-    return f"{FOR_PARTICIPANTS}/{rel}" if rel.rsplit(".", 1)[0] in shared or session_page else None
+def participant_copy(rel: str) -> str:
+    """Where the participant pack's own render of a page that prints contacts goes."""
+    return f"{FOR_PARTICIPANTS}/{rel}"
 
 
 def write_participant_pack(facilitator: Path, staging: Path, names: dict[str, str], *,

@@ -71,6 +71,11 @@ class Workshop:
         """The contacts the participant pack may show; the others print as lines to fill in by hand."""
         return {key: (value if self.shared(key) == "public" else "") for key, value in self.contacts.items()}
 
+    @property
+    def kept_back(self) -> list[str]:
+        """The filled-in contacts only facilitators may see: printed for the room, blank in the participant pack."""
+        return [key for key, value in self.contacts.items() if (value or "").strip() and self.shared(key) != "public"]
+
     def missing_contacts(self) -> list[str]:
         return [key for key in CONTACT_KEYS if not (self.contacts.get(key) or "").strip()]
 
